@@ -1,0 +1,26 @@
+package ossidecar.core.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The AMQP 0-9-1 proxy in front of a RabbitMQ cluster. */
+public record AmqpProxyConfig(
+        boolean enabled,
+        Endpoint listen,
+        List<BackendNode> nodes,
+        ConnectStrategy strategy,
+        Duration heartbeat,
+        Duration connectTimeout,
+        Duration outageLimit,
+        long publishBufferBytes) {
+
+    public static final Endpoint DEFAULT_LISTEN = new Endpoint("127.0.0.1", 5672);
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_OUTAGE_LIMIT = Duration.ofSeconds(60);
+    public static final int DEFAULT_PUBLISH_BUFFER_MIB = 64;
+
+    public AmqpProxyConfig {
+        nodes = List.copyOf(nodes);
+    }
+}

@@ -1,0 +1,80 @@
+package ossidecar.core.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the effective configuration (defaults filled in) as YAML in the file's own
+ * spelling, with every secret masked, for {@code sidecar check}.
+ */
+public final class ConfigPrinter {
+    private static final ObjectMapper YAML = new ObjectMapper(
+            new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    private ConfigPrinter() {
+    }
+
+    public static String toYaml(SidecarConfig c) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("admin", map("enabled", c.admin().enabled(), "listen", c.admin().listen().toString()));
+        root.put("logging", map("level", c.logLevel().toLowerCase(java.util.Locale.ROOT)));
+        AmqpProxyConfig a = c.amqp();
+        if (a.enabled()) {
+            root.put("amqp", map(
+                    "enabled", true,
+                    "listen", a.listen().toString(),
+                    "strategy", Choices.spelling(a.strategy()),
+                    "heartbeat", Durations.format(a.heartbeat()),
+                    "connect-timeout", Durations.format(a.connectTimeout()),
+                    "outage-limit", Durations.format(a.outageLimit()),
+                    "publish-buffer-mib", a.publishBufferBytes() >> 20,
+                    "nodes", nodes(a.nodes())));
+        } else {
+            root.put("amqp", map("enabled", false));
+        }
+        DbRouterConfig d = c.db();
+        if (d.enabled()) {
+            root.put("db", map(
+                    "enabled", true,
+                    "listeners", d.listeners().stream()
+                            .map(l -> map("role", Choices.spelling(l.role()), "listen", l.listen().toString())).toList(),
+                    "connect-timeout", Durations.format(d.connectTimeout()),
+                    "nodes", nodes(d.nodes()),
+                    "users", d.users().stream().map(u -> u.password() != null
+                            ? map("name", u.name(), "password", u.password().toString())
+                            : map("name", u.name(), "password-hash", u.passwordHash().toString())).toList(),
+                    "monitor", map(
+                            "user", d.monitor().user(),
+                            "password", d.monitor().password().toString(),
+                            "interval", Durations.format(d.monitor().interval()),
+                            "query-timeout", Durations.format(d.monitor().queryTimeout()),
+                            "max-recv-queue", d.monitor().maxRecvQueue())));
+        } else {
+            root.put("db", map("enabled", false));
+        }
+        try {
+            return YAML.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Map<String, Object>> nodes(List<BackendNode> nodes) {
+        return nodes.stream().map(n -> map("name", n.name(), "address", n.address().toString())).toList();
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,166 @@
+package ossidecar.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private static final String VALID = """
+            admin:
+              listen: 127.0.0.1:9999
+            logging:
+              level: debug
+            amqp:
+              listen: 127.0.0.1:15672
+              strategy: least-connections
+              heartbeat: 2s
+              outage-limit: 90s
+              nodes:
+                - 127.0.0.1:25672
+                - name: rabbit-2
+                  address: 127.0.0.1:25673
+            db:
+              listeners:
+                - role: writer
+                  listen: 127.0.0.1:13306
+                - role: reader
+                  listen: 127.0.0.1:13307
+              nodes: [127.0.0.1:23306, 127.0.0.1:23307]
+              users:
+                - name: nova
+                  password: secret-pw
+                - name: glance
+                  password-hash: "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"
+              monitor:
+                user: monitor
+                password: mon-pw
+                interval: 250ms
+            """;
+
+    @Test
+    void readsEveryKeyOfAValidFile() {
+        SidecarConfig c = ConfigLoader.parse(VALID, "test");
+        assertEquals(new Endpoint("127.0.0.1", 9999), c.admin().listen());
+        assertEquals("DEBUG", c.logLevel());
+        assertTrue(c.amqp().enabled());
+        assertEquals(ConnectStrategy.LEAST_CONNECTIONS, c.amqp().strategy());
+        assertEquals(Duration.ofSeconds(2), c.amqp().heartbeat());
+        assertEquals(Duration.ofSeconds(90), c.amqp().outageLimit());
+        assertEquals(AmqpProxyConfig.DEFAULT_CONNECT_TIMEOUT, c.amqp().connectTimeout());
+        assertEquals(List.of(new BackendNode("127.0.0.1:25672", new Endpoint("127.0.0.1", 25672)),
+                new BackendNode("rabbit-2", new Endpoint("127.0.0.1", 25673))), c.amqp().nodes());
+        assertEquals(2, c.db().listeners().size());
+        assertEquals(DbRole.READER, c.db().listeners().get(1).role());
+        assertEquals("secret-pw", c.db().users().get(0).password().reveal());
+        assertNull(c.db().users().get(0).passwordHash());
+        assertEquals("*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19", c.db().users().get(1).passwordHash().reveal());
+        assertEquals(Duration.ofMillis(250), c.db().monitor().interval());
+        assertEquals(GaleraMonitorConfig.DEFAULT_QUERY_TIMEOUT, c.db().monitor().queryTimeout());
+    }
+
+    @Test
+    void aMissingSectionDisablesThatProxy() {
+        SidecarConfig c = ConfigLoader.parse("amqp:\n  nodes: [127.0.0.1:5673]\n", "test");
+        assertTrue(c.amqp().enabled());
+        assertFalse(c.db().enabled());
+    }
+
+    @Test
+    void unknownKeyIsNamedWithItsPathAndTheAllowedKeys() {
+        List<String> p = problems("amqp:\n  nodes: [127.0.0.1:5673]\n  hartbeat: 5s\n");
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("amqp.hartbeat: unknown key (allowed here: "), p.get(0));
+        assertTrue(p.get(0).contains("heartbeat"), p.get(0));
+    }
+
+    @Test
+    void unknownKeyInsideAListItemNamesTheIndex() {
+        List<String> p = problems("amqp:\n  nodes:\n    - name: a\n      adress: 127.0.0.1:1\n");
+        assertTrue(p.stream().anyMatch(s -> s.startsWith("amqp.nodes[0].adress: unknown key")), p.toString());
+        assertTrue(p.stream().anyMatch(s -> s.startsWith("amqp.nodes[0].address: missing")), p.toString());
+    }
+
+    @Test
+    void badPortIsRejectedWithTheAllowedRange() {
+        List<String> p = problems("amqp:\n  listen: 127.0.0.1:70000\n  nodes: [127.0.0.1:5673]\n");
+        assertEquals(List.of("amqp.listen: port 70000 is out of range (allowed: 1 to 65535)"), p);
+        p = problems("amqp:\n  nodes: [127.0.0.1:5673, 'localhost:x']\n");
+        assertEquals(List.of("amqp.nodes[1]: port 'x' is not a number (allowed: 1 to 65535)"), p);
+    }
+
+    @Test
+    void emptyNodeListIsRejected() {
+        List<String> p = problems("amqp:\n  nodes: []\n");
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("amqp.nodes: empty: list at least one broker node"), p.get(0));
+    }
+
+    @Test
+    void badValuesNameTheirKeyAndTheChoices() {
+        List<String> p = problems("""
+                logging: {level: loud}
+                amqp:
+                  nodes: [127.0.0.1:5673]
+                  strategy: random
+                  heartbeat: 5 seconds
+                  publish-buffer-mib: 0
+                """);
+        assertTrue(p.contains("logging.level: 'loud' is not allowed (allowed: trace, debug, info, warn, error)"), p.toString());
+        assertTrue(p.contains("amqp.strategy: 'random' is not allowed (allowed: round-robin, least-connections, priority)"), p.toString());
+        assertTrue(p.contains("amqp.heartbeat: expected a duration like 500ms, 5s, 2m or 1h, found '5 seconds'"), p.toString());
+        assertTrue(p.contains("amqp.publish-buffer-mib: 0 is out of range (allowed: 1 to 65536)"), p.toString());
+    }
+
+    @Test
+    void dbUsersNeedExactlyOneCredentialAndAWellFormedHash() {
+        List<String> p = problems("""
+                db:
+                  nodes: [127.0.0.1:3307]
+                  monitor: {user: m}
+                  users:
+                    - {name: a}
+                    - {name: b, password: x, password-hash: "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"}
+                    - {name: c, password-hash: "2470C0C06DEE42FD"}
+                """);
+        assertTrue(p.contains("db.users[0]: give exactly one of password or password-hash for user 'a'"), p.toString());
+        assertTrue(p.contains("db.users[1]: give exactly one of password or password-hash for user 'b'"), p.toString());
+        assertTrue(p.stream().anyMatch(s -> s.startsWith("db.users[2].password-hash: expected '*' and 40 hex digits")), p.toString());
+    }
+
+    @Test
+    void listenersThatShareAPortAreRejected() {
+        List<String> p = problems("""
+                admin: {listen: 127.0.0.1:5672}
+                amqp: {nodes: [127.0.0.1:5673]}
+                """);
+        assertEquals(List.of("amqp.listen: 127.0.0.1:5672 is already used by admin.listen (give each listener its own port)"), p);
+    }
+
+    @Test
+    void nothingEnabledIsAnError() {
+        assertEquals(List.of("amqp, db: neither proxy is enabled (configure amqp.nodes and/or db.nodes)"),
+                problems("admin: {listen: 127.0.0.1:9000}\n"));
+    }
+
+    @Test
+    void yamlSyntaxErrorsGiveTheLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("amqp:\n  nodes: [a\n", "f.yaml"));
+        assertTrue(e.getMessage().contains("not valid YAML at line"), e.getMessage());
+    }
+
+    @Test
+    void allProblemsAreReportedAtOnce() {
+        List<String> p = problems("amqp:\n  nodes: []\n  listen: x\n  bogus: 1\n");
+        assertEquals(3, p.size(), p.toString());
+    }
+
+    private static List<String> problems(String yaml) {
+        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "test")).problems();
+    }
+}
