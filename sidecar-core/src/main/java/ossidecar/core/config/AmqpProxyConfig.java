@@ -23,4 +23,9 @@ public record AmqpProxyConfig(
     public AmqpProxyConfig {
         nodes = List.copyOf(nodes);
     }
+
+    /** AMQP negotiates heartbeats in whole seconds (§4.2.7): the configured interval rounded up. */
+    public int heartbeatSeconds() {
+        return (int) Math.max(1, (heartbeat.toMillis() + 999) / 1000);
+    }
 }

@@ -92,7 +92,7 @@ public final class ConfigLoader {
                 s.endpoint("listen", AmqpProxyConfig.DEFAULT_LISTEN),
                 nodes(s, enabled, "broker node", 5672),
                 s.choice("strategy", ConnectStrategy.ROUND_ROBIN, ConnectStrategy.class),
-                s.duration("heartbeat", AmqpProxyConfig.DEFAULT_HEARTBEAT, Duration.ofMillis(100), HOUR),
+                s.duration("heartbeat", AmqpProxyConfig.DEFAULT_HEARTBEAT, Duration.ofSeconds(1), HOUR),
                 s.duration("connect-timeout", AmqpProxyConfig.DEFAULT_CONNECT_TIMEOUT, MS, HOUR),
                 s.duration("outage-limit", AmqpProxyConfig.DEFAULT_OUTAGE_LIMIT, Duration.ZERO, Duration.ofHours(24)),
                 (long) s.integer("publish-buffer-mib", AmqpProxyConfig.DEFAULT_PUBLISH_BUFFER_MIB, 1, 65536) << 20);

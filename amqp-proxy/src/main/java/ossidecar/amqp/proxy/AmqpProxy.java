@@ -1,0 +1,99 @@
+package ossidecar.amqp.proxy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ossidecar.amqp.codec.AmqpFrameDecoder;
+import ossidecar.amqp.codec.AmqpFrameEncoder;
+import ossidecar.core.config.AmqpProxyConfig;
+import ossidecar.core.health.NodeRegistry;
+import ossidecar.core.pool.BackendPool;
+
+/**
+ * The AMQP 0-9-1 proxy: listens for clients and gives each a {@link ClientConnection}. Each
+ * connection's upstream socket runs on the client's event loop, so a connection's two sides
+ * never need a lock.
+ */
+public final class AmqpProxy implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpProxy.class);
+    /** Backpressure: past 1 MiB queued for a socket, the other side stops being read. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+
+    private final EventLoopGroup group;
+    private final Channel server;
+    private final BackendPool pool;
+
+    private AmqpProxy(EventLoopGroup group, Channel server, BackendPool pool) {
+        this.group = group;
+        this.server = server;
+        this.pool = pool;
+    }
+
+    public static AmqpProxy start(AmqpProxyConfig config, NodeRegistry nodes, MeterRegistry meters)
+            throws InterruptedException {
+        BackendPool pool = new BackendPool("amqp", config.nodes(), config.strategy(), nodes, meters);
+        AmqpProxyContext ctx = new AmqpProxyContext(config, pool, new AmqpProxyMetrics(meters));
+        AtomicLong ids = new AtomicLong();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        try {
+            Channel server = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            String id = "amqp-c" + ids.incrementAndGet();
+                            ch.pipeline().addLast("bytes", ctx.metrics().clientBytes);
+                            ch.pipeline().addLast("codec-decoder",
+                                    new AmqpFrameDecoder(true, ClientConnection.PRE_TUNE_FRAME_MAX));
+                            ch.pipeline().addLast("codec-encoder", new AmqpFrameEncoder());
+                            ch.pipeline().addLast("client", new ClientConnection(id, ctx));
+                        }
+                    })
+                    .bind(config.listen().host(), config.listen().port()).sync().channel();
+            LOG.info("amqp proxy listening on {} for nodes {} ({})", server.localAddress(), pool.backends(),
+                    config.strategy());
+            return new AmqpProxy(group, server, pool);
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    public BackendPool pool() {
+        return pool;
+    }
+
+    /** For {@code /status}. */
+    public Map<String, Object> status() {
+        return Map.of("listen", server.localAddress().toString());
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        LOG.info("amqp proxy stopped");
+    }
+}

@@ -1,0 +1,8 @@
+package ossidecar.amqp.proxy;
+
+import ossidecar.core.config.AmqpProxyConfig;
+import ossidecar.core.pool.BackendPool;
+
+/** What every client connection of one proxy shares. */
+record AmqpProxyContext(AmqpProxyConfig config, BackendPool pool, AmqpProxyMetrics metrics) {
+}
