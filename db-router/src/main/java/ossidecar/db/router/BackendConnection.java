@@ -1,0 +1,70 @@
+package ossidecar.db.router;
+
+import io.netty.channel.Channel;
+import ossidecar.core.config.BackendNode;
+
+/**
+ * A logged-in connection to one Galera node, owned by at most one client session at a time.
+ * Its capabilities are the ones the session's client negotiated, so packets relay unchanged.
+ */
+final class BackendConnection {
+    private final Channel channel;
+    private final BackendNode node;
+    private final String serverVersion;
+    private final long capabilities;
+    private final String user;
+    private final int charset;
+    private int statusFlags;
+
+    BackendConnection(Channel channel, BackendNode node, String serverVersion, long capabilities, String user,
+                      int charset, int statusFlags) {
+        this.channel = channel;
+        this.node = node;
+        this.serverVersion = serverVersion;
+        this.capabilities = capabilities;
+        this.user = user;
+        this.charset = charset;
+        this.statusFlags = statusFlags;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    BackendNode node() {
+        return node;
+    }
+
+    String serverVersion() {
+        return serverVersion;
+    }
+
+    long capabilities() {
+        return capabilities;
+    }
+
+    /** The pool key: a pooled connection serves only a session with the same login and flags. */
+    PoolKey key() {
+        return new PoolKey(node, user, capabilities, charset);
+    }
+
+    int statusFlags() {
+        return statusFlags;
+    }
+
+    void statusFlags(int flags) {
+        this.statusFlags = flags;
+    }
+
+    boolean isOpen() {
+        return channel.isActive();
+    }
+
+    record PoolKey(BackendNode node, String user, long capabilities, int charset) {
+    }
+
+    @Override
+    public String toString() {
+        return node.name() + "/" + channel.id().asShortText();
+    }
+}

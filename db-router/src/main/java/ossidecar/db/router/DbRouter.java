@@ -1,0 +1,106 @@
+package ossidecar.db.router;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ossidecar.core.config.DbListener;
+import ossidecar.core.config.DbRole;
+import ossidecar.core.config.DbRouterConfig;
+import ossidecar.db.protocol.MysqlPacketDecoder;
+import ossidecar.db.protocol.MysqlPacketEncoder;
+
+/**
+ * The MySQL-protocol router: one server socket per configured listener, a
+ * {@link ClientSession} per client. Each session's backend socket runs on the session's
+ * event loop. In this build every role sends statements to the agreed writer; read/write
+ * splitting arrives with its own issue.
+ */
+public final class DbRouter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DbRouter.class);
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+
+    private final EventLoopGroup group;
+    private final List<Channel> servers;
+    private final BackendConnectionPool backends;
+
+    private DbRouter(EventLoopGroup group, List<Channel> servers, BackendConnectionPool backends) {
+        this.group = group;
+        this.servers = servers;
+        this.backends = backends;
+    }
+
+    public static DbRouter start(DbRouterConfig config, WriterSource writers, MeterRegistry meters)
+            throws InterruptedException {
+        BackendConnectionPool backends = new BackendConnectionPool(config.nodes(), meters);
+        DbRouterContext ctx = new DbRouterContext(config, new FrontendAuth(new UserDirectory(config.users())), writers,
+                backends, new DbRouterMetrics(meters), new AtomicReference<>(DbRouterContext.DEFAULT_SERVER_VERSION),
+                new AtomicLong());
+        AtomicLong ids = new AtomicLong();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        List<Channel> servers = new ArrayList<>();
+        try {
+            for (DbListener l : config.listeners()) {
+                if (l.role() != DbRole.WRITER) {
+                    LOG.warn("db listener {} has role {}: read/write splitting is not in this build, "
+                            + "its statements go to the writer", l.listen(), l.role());
+                }
+                Channel server = new ServerBootstrap()
+                        .group(group)
+                        .channel(NioServerSocketChannel.class)
+                        .childOption(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                ch.pipeline().addLast("decoder", new MysqlPacketDecoder(DbRouterContext.MAX_PAYLOAD));
+                                ch.pipeline().addLast("encoder", new MysqlPacketEncoder());
+                                ch.pipeline().addLast("session", new ClientSession("db-s" + ids.incrementAndGet(), ctx));
+                            }
+                        })
+                        .bind(l.listen().host(), l.listen().port()).sync().channel();
+                servers.add(server);
+                LOG.info("db router listening on {} ({})", server.localAddress(), l.role().name().toLowerCase());
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            servers.forEach(Channel::close);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        return new DbRouter(group, servers, backends);
+    }
+
+    /** The port of the {@code i}-th listener (useful with port 0). */
+    public int port(int i) {
+        return ((InetSocketAddress) servers.get(i).localAddress()).getPort();
+    }
+
+    /** Open backend connections to {@code node}, pooled or in use. */
+    public int backendConnections(String node) {
+        return backends.open(node);
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(s -> s.close().syncUninterruptibly());
+        backends.closeAll();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        LOG.info("db router stopped");
+    }
+}
