@@ -1,5 +1,6 @@
 package ossidecar.db.router;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,14 @@ final class UserDirectory {
 
     UserDirectory(List<DbUser> users) {
         for (DbUser u : users) {
-            byte[] hash = u.passwordHash() != null
-                    ? NativePassword.decodeHash(u.passwordHash().reveal())
-                    : NativePassword.doubleSha1(u.password().reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] hash;
+            if (u.passwordHash() != null) {
+                hash = NativePassword.decodeHash(u.passwordHash().reveal());
+            } else if (u.password().reveal().isEmpty()) {
+                hash = new byte[0]; // mysql.user stores an empty password as an empty hash
+            } else {
+                hash = NativePassword.doubleSha1(u.password().reveal().getBytes(StandardCharsets.UTF_8));
+            }
             doubleSha1ByUser.put(u.name(), hash);
         }
     }
