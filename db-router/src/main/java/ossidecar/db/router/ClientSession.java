@@ -15,6 +15,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -39,6 +40,9 @@ import ossidecar.db.protocol.NativePassword;
 import ossidecar.db.protocol.OkPacket;
 import ossidecar.db.protocol.ResponseTracker;
 import ossidecar.db.protocol.ServerStatus;
+import ossidecar.db.sql.Classification;
+import ossidecar.db.sql.SessionChange;
+import ossidecar.db.sql.StatementClassifier;
 
 /**
  * One client session: the router is its MariaDB server (HandshakeV10, mysql_native_password,
@@ -50,6 +54,7 @@ import ossidecar.db.protocol.ServerStatus;
 final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final StatementClassifier CLASSIFIER = new StatementClassifier();
 
     /** What the router offers clients: no TLS, no compression, no session tracking, no MariaDB extensions. */
     static final long ROUTER_CAPABILITIES = Capabilities.CLIENT_MYSQL | Capabilities.CLIENT_FOUND_ROWS
@@ -75,8 +80,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private BackendConnection backend;
     private ResponseTracker tracker;
     private String pendingSchema;
+    private List<SessionChange> pendingChanges = List.of();
+    private boolean pendingReset;
     private boolean clientReadPaused;
     private boolean backendReadPaused;
+
+    /** The session's state as tracked so far, for tests and replay. */
+    SessionState sessionState() {
+        return session;
+    }
 
     ClientSession(String id, DbRouterContext router) {
         this.id = id;
@@ -302,6 +314,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             case COM_INIT_DB -> pendingSchema = payload.toString(payload.readerIndex() + 1,
                     payload.readableBytes() - 1, StandardCharsets.UTF_8);
+            case COM_QUERY -> {
+                Classification c = CLASSIFIER.classify(payload.toString(payload.readerIndex() + 1,
+                        payload.readableBytes() - 1, StandardCharsets.UTF_8));
+                pendingChanges = c.sessionChanges();
+            }
+            case COM_RESET_CONNECTION -> pendingReset = true;
             case COM_BINLOG_DUMP, COM_BINLOG_DUMP_GTID, COM_TABLE_DUMP, COM_REGISTER_SLAVE -> {
                 sendError(p.nextSequenceId(), ErrorCodes.ER_UNKNOWN_COM_ERROR,
                         "sidecar DB router: replication commands are not relayed; connect to a node directly");
@@ -351,10 +369,19 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         client.write(p.retain());
         if (progress == ResponseTracker.Progress.COMPLETE) {
             backend.statusFlags(tracker.statusFlags());
-            if (pendingSchema != null && tracker.lastErrorCode() == 0) {
-                session.schema(pendingSchema);
+            if (tracker.lastErrorCode() == 0) {
+                if (pendingSchema != null) {
+                    session.schema(pendingSchema);
+                }
+                if (pendingReset) {
+                    // COM_RESET_CONNECTION keeps the schema and drops everything else
+                    session = new SessionState(session.schema(), session.charset());
+                }
+                session.apply(pendingChanges);
             }
             pendingSchema = null;
+            pendingReset = false;
+            pendingChanges = List.of();
             state = State.IDLE;
             client.flush();
             client.read();

@@ -1,16 +1,25 @@
 package ossidecar.db.router;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import ossidecar.db.sql.SessionChange;
+
 /**
- * What a client session has set that a new backend connection must be given again: the
- * schema and the character set (more is tracked as the SQL classifier lands: SET variables,
- * autocommit, sql_mode).
+ * What a client session has set that another backend connection must be given again: the
+ * schema, the character set, session variables (autocommit and sql_mode among them), user
+ * variables and transaction characteristics. Each setting keeps only its latest value, in the
+ * order it was last set, so replay reproduces the session in as few statements as possible.
  */
 final class SessionState {
     private String schema;
-    private int charset;
+    private final int charset;
+    private final Map<String, SessionChange> settings = new LinkedHashMap<>();
 
     SessionState(String schema, int charset) {
-        this.schema = schema == null || schema.isEmpty() ? null : schema;
+        this.schema = blankToNull(schema);
         this.charset = charset;
     }
 
@@ -19,10 +28,58 @@ final class SessionState {
     }
 
     void schema(String s) {
-        this.schema = s == null || s.isEmpty() ? null : s;
+        this.schema = blankToNull(s);
     }
 
+    /** The collation id the client logged in with. */
     int charset() {
         return charset;
+    }
+
+    /** Records changes a statement made, once the server answered it with OK. */
+    void apply(List<SessionChange> changes) {
+        for (SessionChange c : changes) {
+            if (c instanceof SessionChange.UseSchema use) {
+                schema(use.schema());
+            } else if (c.persistsInSession()) {
+                String key = key(c);
+                settings.remove(key);
+                settings.put(key, c);
+            }
+        }
+    }
+
+    /** The statements that give a fresh backend connection this session's state (the schema goes by COM_INIT_DB). */
+    List<String> replaySql() {
+        List<String> out = new ArrayList<>();
+        settings.values().forEach(c -> out.add(c.replaySql()));
+        return out;
+    }
+
+    /** The session's autocommit as last set, or null when never set (the server default, on). */
+    Boolean autocommit() {
+        SessionChange c = settings.get("var:autocommit");
+        if (c instanceof SessionChange.SystemVariable v) {
+            String e = v.expression().trim().toLowerCase(Locale.ROOT);
+            return !(e.equals("0") || e.equals("off") || e.equals("false"));
+        }
+        return null;
+    }
+
+    private static String key(SessionChange c) {
+        if (c instanceof SessionChange.SystemVariable v) {
+            return "var:" + v.name().toLowerCase(Locale.ROOT);
+        }
+        if (c instanceof SessionChange.UserVariable u) {
+            return "user:" + u.name().toLowerCase(Locale.ROOT);
+        }
+        if (c instanceof SessionChange.SetNames || c instanceof SessionChange.SetCharacterSet) {
+            return "charset"; // SET NAMES and SET CHARACTER SET set the same client/result charsets
+        }
+        return c.getClass().getSimpleName() + ":" + c.replaySql();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 }
