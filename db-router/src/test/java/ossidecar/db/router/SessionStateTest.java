@@ -33,7 +33,7 @@ class SessionStateTest {
         assertEquals("SET SESSION autocommit = 0", replay.get(0));
         assertEquals("SET @`a` = 5", replay.get(1));
         assertEquals("SET SESSION sql_mode = 'ANSI'", replay.get(2));
-        assertEquals("SET CHARACTER SET latin1", replay.get(3));
+        assertEquals("SET CHARACTER SET 'latin1'", replay.get(3));
     }
 
     @Test
