@@ -3,10 +3,12 @@ package ossidecar.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
+import ossidecar.amqp.proxy.AmqpProxy;
 import ossidecar.core.admin.AdminRoutes;
 import ossidecar.core.admin.AdminServer;
 import ossidecar.core.admin.HealthChecks;
@@ -20,7 +22,7 @@ import ossidecar.core.metrics.SidecarMetrics;
 
 /**
  * Everything one sidecar process runs, assembled from the config: the metrics registry, the
- * admin server, and a node registry per enabled proxy. The proxies register here as they land.
+ * admin server, the enabled proxies and their node registries.
  */
 final class SidecarRuntime implements AutoCloseable {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(SidecarRuntime.class);
@@ -28,11 +30,14 @@ final class SidecarRuntime implements AutoCloseable {
     private final SidecarMetrics metrics;
     private final AdminServer admin;
     private final Map<String, NodeRegistry> pools;
+    private final List<AutoCloseable> proxies;
 
-    private SidecarRuntime(SidecarMetrics metrics, AdminServer admin, Map<String, NodeRegistry> pools) {
+    private SidecarRuntime(SidecarMetrics metrics, AdminServer admin, Map<String, NodeRegistry> pools,
+                           List<AutoCloseable> proxies) {
         this.metrics = metrics;
         this.admin = admin;
         this.pools = pools;
+        this.proxies = proxies;
     }
 
     static SidecarRuntime start(SidecarConfig config) throws InterruptedException {
@@ -41,11 +46,17 @@ final class SidecarRuntime implements AutoCloseable {
         HealthChecks health = new HealthChecks();
         StatusReports status = new StatusReports();
         Map<String, NodeRegistry> pools = new LinkedHashMap<>();
-        if (config.amqp().enabled()) {
-            pools.put("amqp", pool("amqp", config.amqp().nodes(), metrics));
-            // The AMQP relay lands with its own issue; until then only its node pool is shown.
-            LOG.warn("amqp: the AMQP proxy is not part of this build yet; {} configured nodes are listed on /status",
-                    config.amqp().nodes().size());
+        List<AutoCloseable> proxies = new ArrayList<>();
+        try {
+            if (config.amqp().enabled()) {
+                NodeRegistry amqpNodes = new NodeRegistry("amqp", metrics.registry(), Clock.systemUTC());
+                pools.put("amqp", amqpNodes);
+                proxies.add(AmqpProxy.start(config.amqp(), amqpNodes, metrics.registry()));
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            closeAll(proxies);
+            metrics.close();
+            throw e;
         }
         if (config.db().enabled()) {
             pools.put("db", pool("db", config.db().nodes(), metrics));
@@ -62,10 +73,11 @@ final class SidecarRuntime implements AutoCloseable {
                 admin = AdminServer.start(config.admin().listen(), new AdminRoutes(metrics, health, status, new LogControl()));
             }
         } catch (RuntimeException | InterruptedException e) {
+            closeAll(proxies);
             metrics.close();
             throw e;
         }
-        return new SidecarRuntime(metrics, admin, pools);
+        return new SidecarRuntime(metrics, admin, pools, proxies);
     }
 
     private static NodeRegistry pool(String proxy, List<BackendNode> nodes, SidecarMetrics metrics) {
@@ -87,8 +99,19 @@ final class SidecarRuntime implements AutoCloseable {
         return pools;
     }
 
+    private static void closeAll(List<AutoCloseable> proxies) {
+        for (AutoCloseable p : proxies) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", p, e.toString());
+            }
+        }
+    }
+
     @Override
     public void close() {
+        closeAll(proxies);
         if (admin != null) {
             admin.close();
         }
