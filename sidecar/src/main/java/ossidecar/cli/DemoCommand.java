@@ -43,7 +43,7 @@ final class DemoCommand implements Command {
         try (RabbitCluster rabbit = RabbitCluster.start(3)) {
             clock.say("RabbitMQ cluster up: running nodes %s", rabbit.clusterRunningNodes());
             int amqpFailures = amqpPart(rabbit, clock);
-            clock.say("starting a 3-node MariaDB Galera cluster on loopback (mariadbd + galera-4, SST by mariabackup)...");
+            clock.say("starting a 3-node MariaDB Galera cluster on loopback (mariadbd + galera-4; joiners by IST, SST by mariabackup when needed)...");
             try (GaleraCluster galera = GaleraCluster.start(3)) {
                 galeraPart(galera, clock);
             }
