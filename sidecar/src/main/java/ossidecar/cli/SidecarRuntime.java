@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 import ossidecar.amqp.proxy.AmqpProxy;
+import ossidecar.db.galera.GaleraTopology;
+import ossidecar.db.router.DbRouter;
 import ossidecar.core.admin.AdminRoutes;
 import ossidecar.core.admin.AdminServer;
 import ossidecar.core.admin.HealthChecks;
 import ossidecar.core.admin.StatusReports;
-import ossidecar.core.config.BackendNode;
 import ossidecar.core.config.SidecarConfig;
-import ossidecar.core.health.BasicNodeState;
 import ossidecar.core.health.NodeRegistry;
 import ossidecar.core.logging.LogControl;
 import ossidecar.core.metrics.SidecarMetrics;
@@ -58,14 +58,28 @@ final class SidecarRuntime implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        if (config.db().enabled()) {
-            pools.put("db", pool("db", config.db().nodes(), metrics));
-            LOG.warn("db: the DB router is not part of this build yet; {} configured nodes are listed on /status",
-                    config.db().nodes().size());
+        GaleraTopology topology = null;
+        try {
+            if (config.db().enabled()) {
+                NodeRegistry dbNodes = new NodeRegistry("db", metrics.registry(), Clock.systemUTC());
+                pools.put("db", dbNodes);
+                topology = GaleraTopology.start(config.db(), dbNodes, metrics.registry());
+                proxies.add(topology);
+                proxies.add(0, DbRouter.start(config.db(), topology::writer, metrics.registry()));
+            }
+        } catch (RuntimeException | InterruptedException e) {
+            closeAll(proxies);
+            metrics.close();
+            throw e;
         }
+        GaleraTopology galera = topology;
         pools.forEach((name, registry) -> {
             health.register(name, registry::health);
-            status.register(name, () -> Map.of("listen", listen(config, name), "nodes", registry.status()));
+            if (name.equals("db")) {
+                status.register(name, () -> Map.of("listen", listen(config, name), "galera", galera.status()));
+            } else {
+                status.register(name, () -> Map.of("listen", listen(config, name), "nodes", registry.status()));
+            }
         });
         AdminServer admin = null;
         try {
@@ -78,12 +92,6 @@ final class SidecarRuntime implements AutoCloseable {
             throw e;
         }
         return new SidecarRuntime(metrics, admin, pools, proxies);
-    }
-
-    private static NodeRegistry pool(String proxy, List<BackendNode> nodes, SidecarMetrics metrics) {
-        NodeRegistry r = new NodeRegistry(proxy, metrics.registry(), Clock.systemUTC());
-        nodes.forEach(n -> r.register(n.name(), BasicNodeState.UNKNOWN));
-        return r;
     }
 
     private static Object listen(SidecarConfig config, String proxy) {

@@ -91,6 +91,15 @@ public final class DbRouter implements AutoCloseable {
         return ((InetSocketAddress) servers.get(i).localAddress()).getPort();
     }
 
+    /** The event loops sessions are spread over (pooled backend connections stay on theirs). */
+    public int eventLoops() {
+        int n = 0;
+        for (var ignored : group) {
+            n++;
+        }
+        return n;
+    }
+
     /** Open backend connections to {@code node}, pooled or in use. */
     public int backendConnections(String node) {
         return backends.open(node);

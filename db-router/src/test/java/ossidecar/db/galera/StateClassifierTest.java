@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class StateClassifierTest {
 
@@ -21,7 +22,7 @@ class StateClassifierTest {
         return new GaleraStatus(localState, null, clusterStatus, ready, 0, 3, recvQueue, 0.0, readOnly, reject, "node1");
     }
 
-    @ParameterizedTest(name = "[{index}] state={0} cluster={1} ready={2} queue={3} ro={4} reject={5} -> {6}")
+    @ParameterizedTest(name = "[{index}] state={0} cluster={1} ready={2} queue={3} ro={4} reject={5}: {6}")
     @CsvSource({
             // local_state, cluster_status, ready, recv_queue, read_only, reject_queries, expected, reason contains
             "4, Primary,     true,  0,   false, NONE,     SYNCED,      'Synced, Primary, ready'",
@@ -71,7 +72,7 @@ class StateClassifierTest {
 
     @Test
     void missingWsrepStatusIsNonPrimary() {
-        StateClassifier.Classification c = classifier.classify(GaleraStatus.parse(java.util.Map.of("read_only", "0")));
+        StateClassifier.Classification c = classifier.classify(GaleraStatus.parse(Map.of("read_only", "0")));
         assertEquals(GaleraState.NON_PRIMARY, c.state());
         assertTrue(c.reason().contains("no wsrep status"), c.reason());
     }

@@ -1,12 +1,12 @@
 package ossidecar.db.galera;
 
-import static ossidecar.db.galera.Nodes.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static ossidecar.db.galera.GaleraState.DOWN;
 import static ossidecar.db.galera.GaleraState.JOINER;
 import static ossidecar.db.galera.GaleraState.SYNCED;
+import static ossidecar.db.galera.Nodes.node;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
@@ -229,17 +229,32 @@ class WriterElectionTest {
     }
 
     @Test
-    void otherTableErrorsFallBackOnlyAfterSeveralCycles() {
+    void errorsOfAViewChangeAreRetriedAndNeverFallBack() {
         Router a = router(node(1, SYNCED, 1), node(2, SYNCED, 0));
-        table.failNext = new SQLException("Deadlock found when trying to get lock", "40001", 1213);
-        table.failures = WriterElection.FAILURES_BEFORE_FALLBACK;
-        for (int i = 1; i < WriterElection.FAILURES_BEFORE_FALLBACK; i++) {
+        table.failNext = new SQLException("Error while appending streaming replication fragment(provider status:"
+                + " Not connected to Primary Component)", "HY000", 1180);
+        table.failures = 10;
+        for (int i = 0; i < 10; i++) {
             a.election.runCycle();
             assertEquals(WriterElection.Source.NONE, a.election.source(), "cycle " + i);
         }
         a.election.runCycle();
-        assertEquals(WriterElection.Source.LOWEST_LOCAL_INDEX, a.election.source());
+        assertEquals(WriterElection.Source.TABLE, a.election.source());
+        assertEquals("galera-1", a.writer());
+    }
+
+    @Test
+    void aChangeThatFailsInAViewChangeIsRetriedNextCycle() {
+        Router a = router(allSynced());
+        a.election.runCycle();
+        a.sees(node(1, DOWN), node(2, SYNCED), node(3, SYNCED));
+        table.failNext = new SQLException("Deadlock found when trying to get lock", "40001", 1213);
+        table.failures = 1; // the read fails, as a BF-aborted statement would
+        a.election.runCycle();
+        assertEquals(1, a.election.epoch());
+        a.election.runCycle();
         assertEquals("galera-2", a.writer());
+        assertEquals(2, a.election.epoch());
     }
 
     @Test

@@ -1,13 +1,13 @@
 package ossidecar.db.galera;
 
-import static ossidecar.db.galera.Nodes.neverSeen;
-import static ossidecar.db.galera.Nodes.node;
-import static ossidecar.db.galera.Nodes.unpolled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static ossidecar.db.galera.Nodes.neverSeen;
+import static ossidecar.db.galera.Nodes.node;
+import static ossidecar.db.galera.Nodes.unpolled;
 import static ossidecar.db.galera.GaleraState.DONOR;
 import static ossidecar.db.galera.GaleraState.DOWN;
 import static ossidecar.db.galera.GaleraState.JOINER;

@@ -1,0 +1,74 @@
+package ossidecar.chaos.db;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import ossidecar.chaos.harness.GaleraCluster;
+import ossidecar.core.config.BackendNode;
+import ossidecar.core.config.DbListener;
+import ossidecar.core.config.DbRole;
+import ossidecar.core.config.DbRouterConfig;
+import ossidecar.core.config.DbUser;
+import ossidecar.core.config.Endpoint;
+import ossidecar.core.config.GaleraMonitorConfig;
+import ossidecar.core.config.Secret;
+import ossidecar.core.health.NodeRegistry;
+import ossidecar.db.galera.GaleraTopology;
+import ossidecar.db.router.DbRouter;
+
+/** A DB router (writer listener on a port-0 loopback socket) with its Galera topology, over the harness cluster. */
+final class RouterUnderTest implements AutoCloseable {
+    final DbRouter router;
+    final GaleraTopology topology;
+    final SimpleMeterRegistry meters;
+
+    private RouterUnderTest(DbRouter router, GaleraTopology topology, SimpleMeterRegistry meters) {
+        this.router = router;
+        this.topology = topology;
+        this.meters = meters;
+    }
+
+    static RouterUnderTest start(GaleraCluster cluster) throws InterruptedException {
+        List<BackendNode> nodes = IntStream.rangeClosed(1, cluster.size())
+                .mapToObj(i -> new BackendNode("galera-" + i, new Endpoint("127.0.0.1", cluster.port(i)))).toList();
+        // The router's account stores only the mysql.user hash, as an operator's config would.
+        DbRouterConfig config = new DbRouterConfig(true,
+                List.of(new DbListener(DbRole.WRITER, new Endpoint("127.0.0.1", 0))), nodes,
+                List.of(new DbUser(cluster.user(), null,
+                        new Secret(ossidecar.db.protocol.NativePassword.doubleSha1Hash(cluster.password())))),
+                new GaleraMonitorConfig(cluster.user(), new Secret(cluster.password()), Duration.ofMillis(500),
+                        Duration.ofSeconds(1), 100),
+                Duration.ofSeconds(3));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        GaleraTopology topology = GaleraTopology.start(config, new NodeRegistry("db", meters, Clock.systemUTC()), meters);
+        try {
+            return new RouterUnderTest(DbRouter.start(config, topology::writer, meters), topology, meters);
+        } catch (RuntimeException | InterruptedException e) {
+            topology.close();
+            throw e;
+        }
+    }
+
+    int port() {
+        return router.port(0);
+    }
+
+    String jdbcUrl(String db) {
+        return "jdbc:mariadb://127.0.0.1:" + port() + "/" + db;
+    }
+
+    Connection connect(String db, String user, String password) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(db), user, password);
+    }
+
+    @Override
+    public void close() {
+        router.close();
+        topology.close();
+    }
+}

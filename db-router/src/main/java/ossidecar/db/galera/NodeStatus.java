@@ -1,0 +1,66 @@
+package ossidecar.db.galera;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import ossidecar.core.config.BackendNode;
+
+/**
+ * The monitor's latest view of one node: an immutable snapshot, replaced after every poll.
+ *
+ * @param node the configured node
+ * @param state the current state ({@link GaleraState#DOWN} before the first poll)
+ * @param since when the node entered {@code state}
+ * @param reason why it is in {@code state} now
+ * @param last the values of the last successful poll, kept while the node is DOWN (null before)
+ * @param lastPollAt when the last poll finished, successful or not (null: never polled)
+ * @param lastLatency how long the last poll took
+ * @param lastError why the last poll failed, null when it succeeded
+ */
+public record NodeStatus(
+        BackendNode node,
+        GaleraState state,
+        Instant since,
+        String reason,
+        GaleraStatus last,
+        Instant lastPollAt,
+        Duration lastLatency,
+        String lastError) {
+
+    /** Before the first poll. */
+    static NodeStatus initial(BackendNode node, Instant now) {
+        return new NodeStatus(node, GaleraState.DOWN, now, "not polled yet", null, null, Duration.ZERO, null);
+    }
+
+    public String name() {
+        return node.name();
+    }
+
+    /** True once a poll finished, successful or not. */
+    public boolean polled() {
+        return lastPollAt != null;
+    }
+
+    /** The server's {@code wsrep_node_name} as last seen, null when never seen. */
+    public String serverName() {
+        return last == null ? null : last.nodeName();
+    }
+
+    /** For {@code /status}. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("node", node.name());
+        m.put("address", node.address().toString());
+        m.put("state", state.name());
+        m.put("available", state.available());
+        m.put("writable", state.writable());
+        m.put("since", since.toString());
+        m.put("reason", reason);
+        m.put("last_poll", lastPollAt == null ? null : lastPollAt.toString());
+        m.put("last_poll_ms", lastLatency.toNanos() / 1_000_000.0);
+        m.put("last_error", lastError);
+        m.put("wsrep", last == null ? null : last.toMap());
+        return m;
+    }
+}
