@@ -192,12 +192,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         stage1 = r.stage1();
         session = new SessionState(login.database(), login.charset());
+        connectToWriter(nextSeq, "login");
+    }
+
+    /**
+     * Opens (or takes from the pool) a backend connection to the writer as the session's user,
+     * then answers the client's login or change-user with OK, or with the backend's own error.
+     */
+    private void connectToWriter(int nextSeq, String what) {
         state = State.CONNECTING;
         BackendNode writer = router.writers().writer();
         if (writer == null) {
             sendError(nextSeq, ErrorCodes.ER_UNKNOWN_ERROR,
                     "sidecar DB router: no Galera node can take writes now (see /status); retry shortly");
-            close("no writer");
+            close(what + ": no writer");
             return;
         }
         openBackend(writer).whenComplete((conn, err) -> client.executor().execute(() -> {
@@ -210,8 +218,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                     sendError(nextSeq, ErrorCodes.ER_UNKNOWN_ERROR,
                             "sidecar DB router: cannot reach writer " + writer.name() + ": " + cause.getMessage());
                 }
-                LOG.info("[{}] backend login on {} failed: {}", id, writer.name(), cause.toString());
-                close("backend login failed");
+                LOG.info("[{}] {}: backend login on {} failed: {}", id, what, writer.name(), cause.toString());
+                close(what + ": backend login failed");
                 return;
             }
             if (state == State.CLOSED) {
@@ -223,7 +231,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             new OkPacket(0, 0, conn.statusFlags(), 0).encode(out, login.capabilities());
             client.writeAndFlush(new MysqlPacket(nextSeq, out));
             state = State.IDLE;
-            LOG.debug("[{}] user '{}' logged in, writer {}", id, login.username(), writer.name());
+            LOG.debug("[{}] {} as '{}' done, writer {}", id, what, login.username(), writer.name());
             client.read();
         }));
     }
@@ -410,32 +418,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         BackendConnection old = backend;
         detach();
         old.channel().close();
-        state = State.CONNECTING;
-        BackendNode writer = router.writers().writer();
-        int nextSeq = p.nextSequenceId();
-        if (writer == null) {
-            sendError(nextSeq, ErrorCodes.ER_UNKNOWN_ERROR, "sidecar DB router: no Galera node can take writes now");
-            close("no writer");
-            return;
-        }
-        openBackend(writer).whenComplete((conn, err) -> client.executor().execute(() -> {
-            if (err != null) {
-                Throwable cause = err instanceof CompletionException ? err.getCause() : err;
-                if (cause instanceof MysqlServerException e) {
-                    sendError(nextSeq, e.errorCode(), e.sqlState(), e.serverMessage());
-                } else {
-                    sendError(nextSeq, ErrorCodes.ER_UNKNOWN_ERROR, "sidecar DB router: " + cause.getMessage());
-                }
-                close("change user: backend login failed");
-                return;
-            }
-            attach(conn);
-            ByteBuf out = client.alloc().buffer();
-            new OkPacket(0, 0, conn.statusFlags(), 0).encode(out, login.capabilities());
-            client.writeAndFlush(new MysqlPacket(nextSeq, out));
-            state = State.IDLE;
-            client.read();
-        }));
+        connectToWriter(p.nextSequenceId(), "change user");
     }
 
     // ---------------------------------------------------------------- ending
