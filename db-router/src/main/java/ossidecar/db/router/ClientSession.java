@@ -336,7 +336,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             default -> {
             }
         }
-        router.metrics().statement(command.name(), backend.node().name());
+        router.metrics().statement(command, backend.node().name());
         ResponseTracker.Progress progress = tracker.begin(command);
         backend.channel().write(p.retain());
         if (progress != ResponseTracker.Progress.COMPLETE) {

@@ -3,7 +3,10 @@ package ossidecar.db.router;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import ossidecar.db.protocol.CommandType;
 
 /** The DB router's own meters (the Galera monitor and writer election have theirs). */
 final class DbRouterMetrics {
@@ -11,6 +14,10 @@ final class DbRouterMetrics {
     final AtomicInteger sessions = new AtomicInteger();
     final Counter authFailures;
     final Counter protocolErrors;
+    private final Map<StatementKey, Counter> statementCounters = new ConcurrentHashMap<>();
+
+    private record StatementKey(CommandType command, String node) {
+    }
 
     DbRouterMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -22,8 +29,11 @@ final class DbRouterMetrics {
                 .description("client connections closed for malformed or unknown packets").register(registry);
     }
 
-    void statement(String command, String node) {
-        Counter.builder("sidecar.db.statements").tags("command", command, "node", node)
-                .description("commands relayed, by command and backend node").register(registry).increment();
+    /** Counted on every command: the counters are cached, since registering is a lookup with tag sorting. */
+    void statement(CommandType command, String node) {
+        statementCounters.computeIfAbsent(new StatementKey(command, node), k -> Counter.builder("sidecar.db.statements")
+                        .tags("command", command.name(), "node", node)
+                        .description("commands relayed, by command and backend node").register(registry))
+                .increment();
     }
 }
