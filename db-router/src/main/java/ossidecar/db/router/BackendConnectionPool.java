@@ -23,6 +23,7 @@ final class BackendConnectionPool {
 
     private final Map<PoolKey, Deque<BackendConnection>> idle = new HashMap<>();
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong logins = new java.util.concurrent.atomic.AtomicLong();
 
     record PoolKey(BackendConnection.PoolKey login, String schema) {
     }
@@ -78,6 +79,7 @@ final class BackendConnectionPool {
 
     /** Counts a connection as open until its channel closes. */
     void opened(BackendConnection c) {
+        logins.incrementAndGet();
         AtomicInteger count = open.get(c.node().name());
         if (count != null) {
             count.incrementAndGet();
@@ -88,6 +90,15 @@ final class BackendConnectionPool {
     int open(String node) {
         AtomicInteger c = open.get(node);
         return c == null ? 0 : c.get();
+    }
+
+    /** Backend logins so far: a pooled connection handed out again is not a new login. */
+    long logins() {
+        return logins.get();
+    }
+
+    synchronized int idle() {
+        return idle.values().stream().mapToInt(Deque::size).sum();
     }
 
     synchronized void closeAll() {

@@ -100,6 +100,16 @@ public final class DbRouter implements AutoCloseable {
         return n;
     }
 
+    /** Backend logins since start; sessions served from the pool do not add to it. */
+    public long backendLogins() {
+        return backends.logins();
+    }
+
+    /** Backend connections parked in the pool. */
+    public int idleBackendConnections() {
+        return backends.idle();
+    }
+
     /** Open backend connections to {@code node}, pooled or in use. */
     public int backendConnections(String node) {
         return backends.open(node);
