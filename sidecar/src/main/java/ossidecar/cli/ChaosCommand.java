@@ -32,7 +32,13 @@ import ossidecar.core.health.NodeRegistry;
 final class ChaosCommand implements Command {
     private static final Duration BOUND = Duration.ofSeconds(120);
 
-    private record Fault(String name, Consumer<RabbitNode> inject, Consumer<RabbitNode> heal) {
+    /**
+     * @param healOnDetection heal as soon as the proxy dropped the client's upstream, before
+     *                        waiting for the workload: a node paused by SIGSTOP stalls the whole
+     *                        RabbitMQ cluster (Mnesia, quorum queue leaders) until Erlang's
+     *                        net_ticktime (60 s) declares it down, which is not the proxy's fault
+     */
+    private record Fault(String name, Consumer<RabbitNode> inject, Consumer<RabbitNode> heal, boolean healOnDetection) {
     }
 
     private record Outcome(String fault, int published, int confirmed, long lost, int duplicates, int clientErrors,
@@ -54,9 +60,9 @@ final class ChaosCommand implements Command {
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
         DemoClock clock = new DemoClock(out);
         List<Fault> faults = List.of(
-                new Fault("SIGKILL", RabbitNode::kill, n -> n.startAndAwaitReady(BOUND)),
-                new Fault("SIGSTOP", RabbitNode::pause, RabbitNode::resume),
-                new Fault("clean stop", RabbitNode::stop, n -> n.startAndAwaitReady(BOUND)));
+                new Fault("SIGKILL", RabbitNode::kill, n -> n.startAndAwaitReady(BOUND), false),
+                new Fault("SIGSTOP", RabbitNode::pause, RabbitNode::resume, true),
+                new Fault("clean stop", RabbitNode::stop, n -> n.startAndAwaitReady(BOUND), false));
         List<Outcome> outcomes = new ArrayList<>();
         clock.say("starting a 3-node RabbitMQ cluster on loopback...");
         try (RabbitCluster rabbit = RabbitCluster.start(3)) {
@@ -94,23 +100,41 @@ final class ChaosCommand implements Command {
             f.setPassword(rabbit.password());
             f.setAutomaticRecoveryEnabled(false);
             AmqpWorkload w = new AmqpWorkload(f, "sidecar-chaos-" + fault.name().replace(' ', '-'), clock);
-            Await.until(BOUND, () -> w.received() > 200, "workload running");
             RabbitNode victim = rabbit.node(1);
-            clock.say("%s on %s", fault.name(), victim.name());
-            fault.inject().accept(victim);
-            int before = w.received();
-            Await.until(BOUND, () -> w.received() > before + 200, "workload recovered after " + fault.name());
-            fault.heal().accept(victim);
-            victim.awaitReady(BOUND);
-            w.close();
-            Await.until(BOUND, () -> w.confirmedNotReceived() == 0, "confirmed messages delivered");
-            clock.say("%s: recovered in %d ms, %d client-visible connection losses", fault.name(),
-                    w.lastRecoveryMillis(), w.connectionLosses());
-            return new Outcome(fault.name(), w.published(), w.confirmed(), w.confirmedNotReceived(), w.duplicates(),
-                    w.connectionLosses(), w.lastRecoveryMillis());
-        } catch (Await.TimeoutException e) {
-            clock.say("%s: %s", fault.name(), e.getMessage());
-            return new Outcome(fault.name(), 0, 0, -1, 0, -1, -1);
+            try {
+                Await.until(BOUND, () -> w.received() > 200, "workload running");
+                clock.say("%s on %s", fault.name(), victim.name());
+                int lossesBefore = w.connectionLosses();
+                fault.inject().accept(victim);
+                if (fault.healOnDetection()) {
+                    Await.until(BOUND, () -> w.connectionLosses() > lossesBefore, "the proxy to detect " + fault.name());
+                    fault.heal().accept(victim);
+                }
+                int before = w.received();
+                Await.until(BOUND, () -> w.received() > before + 200, "workload recovered after " + fault.name());
+                if (!fault.healOnDetection()) {
+                    fault.heal().accept(victim);
+                }
+                victim.awaitReady(BOUND);
+                w.close();
+                Await.until(BOUND, () -> w.confirmedNotReceived() == 0, "confirmed messages delivered");
+                clock.say("%s: recovered in %d ms, %d client-visible connection losses", fault.name(),
+                        w.lastRecoveryMillis(), w.connectionLosses());
+                return new Outcome(fault.name(), w.published(), w.confirmed(), w.confirmedNotReceived(), w.duplicates(),
+                        w.connectionLosses(), w.lastRecoveryMillis());
+            } catch (Await.TimeoutException e) {
+                clock.say("%s: %s", fault.name(), e.getMessage());
+                return new Outcome(fault.name(), w.published(), w.confirmed(), -1, w.duplicates(), w.connectionLosses(), -1);
+            } finally {
+                w.close();
+                // leave the node running for the next scenario, whatever happened
+                if (victim.isPaused()) {
+                    victim.resume();
+                }
+                if (!victim.isRunning()) {
+                    victim.startAndAwaitReady(BOUND);
+                }
+            }
         }
     }
 }

@@ -32,15 +32,13 @@ import org.slf4j.LoggerFactory;
  * position with {@code mariadbd --wsrep-recover}, as the Debian service does, and passes it as
  * {@code --wsrep_start_position}, so the node can catch up by IST instead of a full SST.
  */
-public final class GaleraNode implements ClusterNode {
+public final class GaleraNode extends ProcessNode {
 
     private static final Logger LOG = LoggerFactory.getLogger(GaleraNode.class);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final Duration RECOVER_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern RECOVERED = Pattern.compile("WSREP: Recovered position: ([0-9a-f-]{36}:(-?\\d+))");
     private static final Pattern SEQNO = Pattern.compile("(?m)^seqno:\\s*(-?\\d+)");
 
-    private final String name;
     private final int port;
     private final int gcommPort;
     private final Path dir;
@@ -48,12 +46,10 @@ public final class GaleraNode implements ClusterNode {
     private final String user;
     private final String password;
     private final Sandbox sandbox;
-    private final NodeProcess process;
-    private volatile long startedNanos = System.nanoTime();
 
     GaleraNode(String name, int port, int gcommPort, Path dir, Path defaultsFile, String user, String password,
             Sandbox sandbox, NodeProcess process) {
-        this.name = name;
+        super(name, process);
         this.port = port;
         this.gcommPort = gcommPort;
         this.dir = dir;
@@ -61,12 +57,6 @@ public final class GaleraNode implements ClusterNode {
         this.user = user;
         this.password = password;
         this.sandbox = sandbox;
-        this.process = process;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     /** SQL port on 127.0.0.1. */
@@ -96,10 +86,6 @@ public final class GaleraNode implements ClusterNode {
         return defaultsFile;
     }
 
-    public NodeProcess process() {
-        return process;
-    }
-
     /** Joins the running cluster; see the class comment. */
     @Override
     public void start() {
@@ -109,7 +95,7 @@ public final class GaleraNode implements ClusterNode {
         position.ifPresent(p -> args.add("--wsrep_start_position=" + p));
         LOG.info("{}: starting, joining the cluster{} (SQL port {})", name,
                 position.map(p -> " from recovered position " + p).orElse(""), port);
-        startedNanos = System.nanoTime();
+        started();
         process.start(args);
     }
 
@@ -131,7 +117,7 @@ public final class GaleraNode implements ClusterNode {
             throw new UncheckedIOException(e);
         }
         LOG.info("{}: starting, bootstrapping a new cluster (SQL port {})", name, port);
-        startedNanos = System.nanoTime();
+        started();
         process.start(List.of("--wsrep-new-cluster"));
     }
 
@@ -177,47 +163,16 @@ public final class GaleraNode implements ClusterNode {
         }
     }
 
-    @Override
-    public void stop() {
-        LOG.info("{}: stopping", name);
-        boolean clean = process.stop(STOP_GRACE);
-        LOG.info("{}: stopped{}", name, clean ? "" : " (killed after " + STOP_GRACE + ")");
-    }
-
-    @Override
-    public void kill() {
-        process.kill();
-        LOG.info("{}: killed (SIGKILL)", name);
-    }
-
-    @Override
-    public void pause() {
-        process.pause();
-        LOG.info("{}: paused (SIGSTOP)", name);
-    }
-
-    @Override
-    public void resume() {
-        process.resume();
-        LOG.info("{}: resumed (SIGCONT)", name);
-    }
-
     /** Ready = a JDBC login works and the node reports {@code wsrep_local_state_comment=Synced},
      * {@code wsrep_ready=ON}. */
     @Override
-    public void awaitReady(Duration timeout) {
-        try {
-            Await.until(timeout, () -> !process.isAlive() || isSynced(),
-                    () -> name + " to be Synced and ready (port " + port + ")");
-        } catch (Await.TimeoutException e) {
-            throw new IllegalStateException(e.getMessage() + "; last log lines:" + System.lineSeparator()
-                    + logTail(60), e);
-        }
-        if (!process.isAlive()) {
-            throw new IllegalStateException(name + " exited (code " + process.exitCode() + ") before"
-                    + " becoming ready; last log lines:" + System.lineSeparator() + logTail(60));
-        }
-        LOG.info("{}: ready (Synced), {} ms after start", name, (System.nanoTime() - startedNanos) / 1_000_000);
+    protected boolean readyNow() {
+        return isSynced();
+    }
+
+    @Override
+    protected String readiness() {
+        return "to be Synced and ready (port " + port + ")";
     }
 
     private boolean isSynced() {
@@ -256,21 +211,6 @@ public final class GaleraNode implements ClusterNode {
             }
         }
         return result;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return process.isAlive();
-    }
-
-    @Override
-    public boolean isPaused() {
-        return process.isPaused();
-    }
-
-    @Override
-    public String logTail(int lines) {
-        return process.logTail(lines);
     }
 
     @Override
