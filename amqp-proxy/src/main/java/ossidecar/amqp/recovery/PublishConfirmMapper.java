@@ -1,0 +1,102 @@
+package ossidecar.amqp.recovery;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One channel's unconfirmed publishes and their sequence numbers on both sides (RabbitMQ's
+ * publisher confirms: the broker numbers a channel's publishes from 1 after confirm.select).
+ * The proxy keeps each publish until the broker confirms it; after a failover the unconfirmed
+ * ones are re-published, in order, on the new upstream and renumbered there, while the client
+ * keeps its own numbers and gets exactly one ack or nack per publish.
+ *
+ * <p>{@code T} is the kept publish (method, header and body frames); this class only numbers.
+ * Not thread-safe: a channel's frames are handled on its connection's event loop.
+ */
+public final class PublishConfirmMapper<T> {
+    /** A confirm to send the client: {@code multiple} covers every outstanding number up to {@code clientSeq}. */
+    public record ClientConfirm(long clientSeq, boolean multiple, boolean ack) {
+    }
+
+    private record Pending<T>(long clientSeq, T publish) {
+    }
+
+    /** Outstanding publishes by upstream sequence number of the current generation, in order. */
+    private final LinkedHashMap<Long, Pending<T>> outstanding = new LinkedHashMap<>();
+    private long nextClientSeq = 1;
+    private long nextUpstreamSeq = 1;
+
+    /** Records a publish sent upstream; returns the client's sequence number for it. */
+    public long published(T publish) {
+        long clientSeq = nextClientSeq++;
+        outstanding.put(nextUpstreamSeq++, new Pending<>(clientSeq, publish));
+        return clientSeq;
+    }
+
+    /** How many publishes wait for a confirm (the re-publish buffer's depth). */
+    public int outstanding() {
+        return outstanding.size();
+    }
+
+    /**
+     * The broker acked or nacked {@code upstreamSeq} (all up to it when {@code multiple}).
+     * Returns the confirms for the client, as few as possible: one {@code multiple} confirm
+     * when the settled publishes are exactly the oldest outstanding ones, else one each.
+     */
+    public List<ClientConfirm> confirmed(long upstreamSeq, boolean multiple, boolean ack) {
+        List<Long> settled = new ArrayList<>();
+        for (Iterator<Map.Entry<Long, Pending<T>>> it = outstanding.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, Pending<T>> e = it.next();
+            long seq = e.getKey();
+            if (seq > upstreamSeq) {
+                break;
+            }
+            if (multiple || seq == upstreamSeq) {
+                settled.add(e.getValue().clientSeq());
+                it.remove();
+            }
+        }
+        if (settled.isEmpty()) {
+            return List.of();
+        }
+        if (settled.size() > 1 && isOldestOutstandingRun(settled)) {
+            return List.of(new ClientConfirm(settled.get(settled.size() - 1), true, ack));
+        }
+        List<ClientConfirm> out = new ArrayList<>(settled.size());
+        settled.forEach(s -> out.add(new ClientConfirm(s, false, ack)));
+        return out;
+    }
+
+    /**
+     * The upstream died: everything outstanding must be published again on the next one, in
+     * the original order, numbered from 1 there. Returns the publishes to send.
+     */
+    public List<T> newGeneration() {
+        List<Pending<T>> again = new ArrayList<>(outstanding.values());
+        outstanding.clear();
+        nextUpstreamSeq = 1;
+        List<T> toSend = new ArrayList<>(again.size());
+        for (Pending<T> p : again) {
+            outstanding.put(nextUpstreamSeq++, p);
+            toSend.add(p.publish());
+        }
+        return toSend;
+    }
+
+    /**
+     * A client multiple-confirm up to N also confirms every lower outstanding client number, so
+     * it may stand for the settled ones only when none lower than the highest is still pending.
+     */
+    private boolean isOldestOutstandingRun(List<Long> settled) {
+        long highest = settled.get(settled.size() - 1);
+        for (Pending<T> p : outstanding.values()) {
+            if (p.clientSeq() < highest) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
