@@ -2,20 +2,17 @@ package ossidecar.amqp.codec;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * An immutable longstr (spec §4.2.5.3): any octets, UTF-8 by convention but not by rule, so the
  * bytes are kept as received and relayed unchanged. Field-table values of type {@code S} and
  * method fields of domain longstr decode to this type. {@link #toString()} is the UTF-8 text.
  */
-public final class LongString {
+public final class LongString extends Octets {
     public static final LongString EMPTY = new LongString(new byte[0]);
 
-    private final byte[] bytes;
-
     private LongString(byte[] bytes) {
-        this.bytes = bytes;
+        super(bytes);
     }
 
     public static LongString of(String text) {
@@ -32,32 +29,7 @@ public final class LongString {
         if (length == 0) {
             return EMPTY;
         }
-        byte[] b = new byte[length];
-        in.readBytes(b);
-        return new LongString(b);
-    }
-
-    void writeTo(ByteBuf out) {
-        out.writeBytes(bytes);
-    }
-
-    public int length() {
-        return bytes.length;
-    }
-
-    /** A copy of the octets. */
-    public byte[] bytes() {
-        return bytes.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof LongString s && Arrays.equals(s.bytes, bytes);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(bytes);
+        return new LongString(readBytes(in, length));
     }
 
     /** The octets decoded as UTF-8 (malformed sequences become U+FFFD). */

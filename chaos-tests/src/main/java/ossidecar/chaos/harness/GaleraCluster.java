@@ -251,10 +251,7 @@ public final class GaleraCluster implements AutoCloseable {
 
     /** Node {@code i}, 1-based. */
     public GaleraNode node(int i) {
-        if (i < 1 || i > nodes.size()) {
-            throw new IndexOutOfBoundsException("node " + i + " of " + nodes.size());
-        }
-        return nodes.get(i - 1);
+        return Nodes.oneBased(nodes, i);
     }
 
     public List<GaleraNode> nodes() {

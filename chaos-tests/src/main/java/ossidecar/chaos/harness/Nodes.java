@@ -13,6 +13,14 @@ final class Nodes {
     private Nodes() {
     }
 
+    /** Node {@code i} of {@code nodes}, counting from 1 as the harness names nodes. */
+    static <N extends ClusterNode> N oneBased(List<N> nodes, int i) {
+        if (i < 1 || i > nodes.size()) {
+            throw new IndexOutOfBoundsException("node " + i + " of " + nodes.size());
+        }
+        return nodes.get(i - 1);
+    }
+
     /** Stops every running node, all in parallel; returns when all stop() calls returned. */
     static void stopAll(List<? extends ClusterNode> nodes) {
         List<Thread> stoppers = new ArrayList<>();

@@ -198,10 +198,7 @@ public final class RabbitCluster implements AutoCloseable {
 
     /** Node {@code i}, 1-based. */
     public RabbitNode node(int i) {
-        if (i < 1 || i > nodes.size()) {
-            throw new IndexOutOfBoundsException("node " + i + " of " + nodes.size());
-        }
-        return nodes.get(i - 1);
+        return Nodes.oneBased(nodes, i);
     }
 
     public List<RabbitNode> nodes() {
