@@ -12,7 +12,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -83,11 +82,6 @@ public final class AmqpProxy implements AutoCloseable {
 
     public BackendPool pool() {
         return pool;
-    }
-
-    /** For {@code /status}. */
-    public Map<String, Object> status() {
-        return Map.of("listen", server.localAddress().toString());
     }
 
     @Override

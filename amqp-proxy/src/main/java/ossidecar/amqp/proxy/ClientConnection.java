@@ -17,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -76,10 +75,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     ClientConnection(String id, AmqpProxyContext proxy) {
         this.id = id;
         this.proxy = proxy;
-    }
-
-    String id() {
-        return id;
     }
 
     // ---------------------------------------------------------------- client side
@@ -601,8 +596,4 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The nodes in failover order, for tests. */
-    List<Backend> nodes() {
-        return proxy.pool().backends();
-    }
 }

@@ -23,14 +23,12 @@ final class HeartbeatHandler extends ChannelDuplexHandler {
     static final String NAME = "heartbeat";
     private static final String IDLE = "heartbeat-idle";
 
-    private final Duration interval;
     private final BooleanSupplier suspended;
     private final Consumer<Duration> onDead;
     private long lastReadNanos = System.nanoTime();
     private boolean dead;
 
-    private HeartbeatHandler(Duration interval, BooleanSupplier suspended, Consumer<Duration> onDead) {
-        this.interval = interval;
+    private HeartbeatHandler(BooleanSupplier suspended, Consumer<Duration> onDead) {
         this.suspended = suspended;
         this.onDead = onDead;
     }
@@ -46,7 +44,7 @@ final class HeartbeatHandler extends ChannelDuplexHandler {
         }
         long ms = TimeUnit.SECONDS.toMillis(intervalSeconds);
         pipeline.addAfter(after, IDLE, new IdleStateHandler(2 * ms, ms, 0, TimeUnit.MILLISECONDS));
-        pipeline.addAfter(IDLE, NAME, new HeartbeatHandler(Duration.ofMillis(ms), suspended, onDead));
+        pipeline.addAfter(IDLE, NAME, new HeartbeatHandler(suspended, onDead));
     }
 
     @Override
@@ -71,9 +69,5 @@ final class HeartbeatHandler extends ChannelDuplexHandler {
             dead = true;
             onDead.accept(Duration.ofNanos(System.nanoTime() - lastReadNanos));
         }
-    }
-
-    Duration interval() {
-        return interval;
     }
 }

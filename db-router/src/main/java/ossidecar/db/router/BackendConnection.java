@@ -10,17 +10,15 @@ import ossidecar.core.config.BackendNode;
 final class BackendConnection {
     private final Channel channel;
     private final BackendNode node;
-    private final String serverVersion;
     private final long capabilities;
     private final String user;
     private final int charset;
     private int statusFlags;
 
-    BackendConnection(Channel channel, BackendNode node, String serverVersion, long capabilities, String user,
+    BackendConnection(Channel channel, BackendNode node, long capabilities, String user,
                       int charset, int statusFlags) {
         this.channel = channel;
         this.node = node;
-        this.serverVersion = serverVersion;
         this.capabilities = capabilities;
         this.user = user;
         this.charset = charset;
@@ -33,10 +31,6 @@ final class BackendConnection {
 
     BackendNode node() {
         return node;
-    }
-
-    String serverVersion() {
-        return serverVersion;
     }
 
     long capabilities() {

@@ -108,7 +108,7 @@ final class BackendLogin extends ChannelInboundHandlerAdapter {
             OkPacket ok = OkPacket.decode(payload, capabilities);
             state = State.DONE;
             ctx.pipeline().remove(this);
-            result.complete(new BackendConnection(ctx.channel(), node, greeting.serverVersion(), capabilities,
+            result.complete(new BackendConnection(ctx.channel(), node, capabilities,
                     request.user(), request.charset(), ok.statusFlags()));
         } else if (header == ErrPacket.HEADER) {
             throw ErrPacket.decode(payload).toException();

@@ -9,10 +9,6 @@ import java.util.Map;
  */
 record BackendLoginRequest(String user, byte[] stage1, String database, int charset, long capabilities,
                            Map<String, String> connectAttributes) {
-    BackendLoginRequest withDatabase(String db) {
-        return new BackendLoginRequest(user, stage1, db, charset, capabilities, connectAttributes);
-    }
-
     @Override
     public String toString() {
         return "BackendLoginRequest[user=" + user + ", stage1=****, database=" + database + ", charset=" + charset + "]";

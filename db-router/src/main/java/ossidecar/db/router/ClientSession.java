@@ -85,11 +85,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean clientReadPaused;
     private boolean backendReadPaused;
 
-    /** The session's state as tracked so far, for tests and replay. */
-    SessionState sessionState() {
-        return session;
-    }
-
     ClientSession(String id, DbRouterContext router) {
         this.id = id;
         this.router = router;
