@@ -82,6 +82,20 @@ class DbRouterClientsIT {
     }
 
     @Test
+    void clientsSeeTheBackendsOwnServerVersion() throws Exception {
+        String direct;
+        try (Connection c = cluster.connect(1)) {
+            direct = c.getMetaData().getDatabaseProductVersion();
+        }
+        // the router learns the version from the first backend greeting it sees; a session
+        // opened after that must be told exactly the backend's version, not the router's default
+        router.connect("routertest", cluster.user(), cluster.password()).close();
+        try (Connection c = router.connect("routertest", cluster.user(), cluster.password())) {
+            assertEquals(direct, c.getMetaData().getDatabaseProductVersion());
+        }
+    }
+
+    @Test
     void serverSidePreparedStatementsWork() throws Exception {
         String url = router.jdbcUrl("routertest") + "?useServerPrepStmts=true";
         try (Connection c = java.sql.DriverManager.getConnection(url, cluster.user(), cluster.password());
