@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The AMQP proxy's meters; names are Micrometer's dotted form of the Prometheus names. */
 final class AmqpProxyMetrics {
@@ -18,6 +19,15 @@ final class AmqpProxyMetrics {
     final ByteCounter clientBytes;
     final ByteCounter upstreamBytes;
     final Counter malformedFromClients;
+    final AtomicInteger recovering = new AtomicInteger();
+    final AtomicLong publishBufferBytes = new AtomicLong();
+    final Counter recoveryAttemptsFailed;
+    final Counter acksAbsorbed;
+    final Counter republished;
+    private final Counter recoveredCount;
+    private final Counter gaveUpCount;
+    private final Timer recoveryDuration;
+    private final Counter replayedEntities;
 
     AmqpProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,6 +42,39 @@ final class AmqpProxyMetrics {
         upstreamBytes = new ByteCounter(bytes("broker", "in"), bytes("broker", "out"));
         malformedFromClients = Counter.builder("sidecar.amqp.client.protocol.errors")
                 .description("client connections closed for malformed input").register(registry);
+        Gauge.builder("sidecar.amqp.recovering", recovering, AtomicInteger::get)
+                .description("client connections held while the proxy rebuilds them on another node").register(registry);
+        Gauge.builder("sidecar.amqp.publish.buffer", publishBufferBytes, AtomicLong::get).baseUnit("bytes")
+                .description("publishes kept until the broker confirms them, across client connections").register(registry);
+        recoveryAttemptsFailed = Counter.builder("sidecar.amqp.recovery.attempts.failed")
+                .description("recovery attempts on one node that failed (the next node was tried)").register(registry);
+        acksAbsorbed = Counter.builder("sidecar.amqp.acks.absorbed")
+                .description("client acks, nacks and rejects naming deliveries of a lost upstream (the broker redelivers)")
+                .register(registry);
+        republished = Counter.builder("sidecar.amqp.republished")
+                .description("unconfirmed publishes sent again after a failover").register(registry);
+        recoveredCount = recoveries("recovered");
+        gaveUpCount = recoveries("gave_up");
+        recoveryDuration = Timer.builder("sidecar.amqp.recovery.duration")
+                .description("from upstream loss until the client is served again (or given up)").register(registry);
+        replayedEntities = Counter.builder("sidecar.amqp.recovery.replayed")
+                .description("channels, exchanges, queues, bindings, settings and consumers replayed").register(registry);
+    }
+
+    private Counter recoveries(String outcome) {
+        return Counter.builder("sidecar.amqp.recoveries").tag("outcome", outcome)
+                .description("upstream losses under an open client connection, by outcome").register(registry);
+    }
+
+    void recovered(Duration took, int entities) {
+        recoveredCount.increment();
+        recoveryDuration.record(took);
+        replayedEntities.increment(entities);
+    }
+
+    void gaveUp(Duration took) {
+        gaveUpCount.increment();
+        recoveryDuration.record(took);
     }
 
     private Counter frames(String direction) {

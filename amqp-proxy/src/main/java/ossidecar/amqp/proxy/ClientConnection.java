@@ -15,12 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +34,8 @@ import ossidecar.amqp.codec.MethodFrame;
 import ossidecar.amqp.codec.MethodType;
 import ossidecar.amqp.codec.ProtocolHeader;
 import ossidecar.amqp.codec.ReplyCode;
+import ossidecar.amqp.recovery.ProxiedSession;
+import ossidecar.amqp.recovery.TopologyRecorder;
 import ossidecar.core.pool.BackendPool.Backend;
 
 /**
@@ -43,8 +44,11 @@ import ossidecar.core.pool.BackendPool.Backend;
  * client), then relays frames both ways with backpressure and per-side heartbeats.
  *
  * <p>The client channel lives for the whole connection; the upstream is a replaceable link.
- * Until transparent failover lands, losing the upstream closes the client with 320
- * CONNECTION_FORCED and a reason, never leaving it hanging.
+ * When the upstream is lost (socket error, heartbeat death, 320 from a node shutting down)
+ * the client is held, not closed: the proxy stops reading it (its heartbeats are still sent),
+ * connects to the next node as the same user, replays what {@link ProxiedSession} recorded,
+ * and only then swaps the new upstream in and reads the client again. If no node takes over
+ * within the outage limit the client gets a clean 320 with the reason.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
@@ -53,14 +57,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** How long a closing peer has to answer connection.close before the socket is closed anyway. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
-    private enum State { AWAIT_HEADER, AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, CONNECTING, OPEN, CLOSING, CLOSED }
+    private enum State { AWAIT_HEADER, AWAIT_START_OK, AWAIT_TUNE_OK, AWAIT_OPEN, CONNECTING, OPEN, RECOVERING, CLOSING, CLOSED }
 
     private final String id;
     private final AmqpProxyContext proxy;
     private final CompletableFuture<StartOkParams> startOk = new CompletableFuture<>();
     private final CompletableFuture<TuneParams> clientTune = new CompletableFuture<>();
     private final CompletableFuture<String> virtualHost = new CompletableFuture<>();
-    private final Set<Integer> openChannels = new HashSet<>();
     private ChannelHandlerContext client;
     private State state = State.AWAIT_HEADER;
     private boolean startSent;
@@ -71,6 +74,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean brokerBlocked;
     private boolean clientReadPaused;
     private boolean upstreamReadPaused;
+    private ProxiedSession session;
+    private int reportedChannels;
+    private long republished;
+    private final Sink sink = new Sink();
+    private Recovery recovery;
+    /** Client frames read in the batch during which the upstream was lost: relayed after recovery. */
+    private final Deque<Frame> held = new ArrayDeque<>();
 
     ClientConnection(String id, AmqpProxyContext proxy) {
         this.id = id;
@@ -98,7 +108,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof HeartbeatFrame) {
                 // liveness only: the proxy answers the client's heartbeats itself
             } else if (msg instanceof Frame f) {
-                fromClient(f);
+                if (state == State.RECOVERING) {
+                    held.add(ReferenceCountUtil.retain(f));
+                } else {
+                    fromClient(f);
+                }
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -109,14 +123,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (upstream != null && state == State.OPEN) {
             upstream.flush();
-            if (upstream.isWritable()) {
-                ctx.read();
-            } else {
-                clientReadPaused = true;
-            }
-        } else if (state != State.CLOSED && state != State.CONNECTING) {
+            ctx.flush();
+            readClientIfRoom();
+        } else if (state != State.CLOSED && state != State.CONNECTING && state != State.RECOVERING) {
             ctx.flush();
             ctx.read();
+        }
+    }
+
+    /**
+     * Reads the client again unless the broker side is full (backpressure) or the publishes
+     * kept for re-publishing reached the configured bound: the proxy never drops a publish,
+     * it stops reading more.
+     */
+    private void readClientIfRoom() {
+        if (state != State.OPEN || upstream == null) {
+            return;
+        }
+        boolean room = upstream.isWritable() && session.keptBytes() < proxy.config().publishBufferBytes();
+        if (room) {
+            clientReadPaused = false;
+            client.read();
+        } else {
+            clientReadPaused = true;
         }
     }
 
@@ -133,14 +162,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         proxy.metrics().connections.decrementAndGet();
-        proxy.metrics().channels.addAndGet(-openChannels.size());
-        openChannels.clear();
+        proxy.metrics().channels.addAndGet(-reportedChannels);
+        reportedChannels = 0;
         if (state != State.CLOSING && state != State.CLOSED) {
             LOG.info("[{}] client went away without connection.close (state {})", id, state);
         }
         state = State.CLOSED;
         startOk.completeExceptionally(new IllegalStateException("client went away"));
+        if (recovery != null) {
+            recovery.abandon();
+            recovery = null;
+        }
         closeUpstream();
+        held.forEach(ReferenceCountUtil::release);
+        held.clear();
+        if (session != null) {
+            session.close();
+        }
     }
 
     @Override
@@ -198,6 +236,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         Method m = mf.method();
         if (state == State.AWAIT_START_OK && m.type() == MethodType.CONNECTION_START_OK) {
             state = State.AWAIT_TUNE_OK;
+            session = new ProxiedSession(takesServerCancels(m.table("client-properties")), new SessionEvents());
             startOk.complete(new StartOkParams(ProxyIdentity.annotate(m.table("client-properties"), id),
                     m.str("mechanism"), m.longstrBytes("response"), m.str("locale")));
         } else if (state == State.AWAIT_TUNE_OK && m.type() == MethodType.CONNECTION_TUNE_OK) {
@@ -205,7 +244,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             TuneParams t = new TuneParams(m.shortInt("channel-max"),
                     negotiateFrameMax(m.longInt("frame-max"), brokerTune.frameMax()), m.shortInt("heartbeat"));
             client.pipeline().get(AmqpFrameDecoder.class).setMaxFrameSize(t.frameMax());
-            HeartbeatHandler.install(client.pipeline(), "codec-encoder", t.heartbeatSeconds(), () -> false,
+            // the client's silence does not count while the proxy itself is not reading it
+            HeartbeatHandler.install(client.pipeline(), "codec-encoder", t.heartbeatSeconds(),
+                    () -> clientReadPaused || state == State.RECOVERING,
                     silent -> {
                         LOG.info("[{}] client silent for {} ms (2 heartbeat intervals): closing", id, silent.toMillis());
                         client.close();
@@ -345,20 +386,28 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         upstream = ch;
         upstreamNode = b;
+        installRelay(ch, b, tune);
+        state = State.OPEN;
+        LOG.info("[{}] connected to {} as a client of vhost '{}'", id, b, virtualHost.join());
+        client.writeAndFlush(new MethodFrame(0, Method.of(MethodType.CONNECTION_OPEN_OK)));
+        client.read();
+        ch.read();
+    }
+
+    /** Turns a connection whose handshake is done into the relay's upstream, with the proxy's own heartbeat. */
+    private void installRelay(Channel ch, Backend b, TuneParams tune) {
         ch.pipeline().remove("handshake");
         ch.pipeline().get(AmqpFrameDecoder.class).setMaxFrameSize(tune.frameMax());
         ch.pipeline().addLast("relay", new UpstreamRelay());
         HeartbeatHandler.install(ch.pipeline(), "codec-encoder", tune.heartbeatSeconds(),
                 () -> brokerBlocked || upstreamReadPaused,
                 silent -> {
+                    if (upstream != ch) {
+                        return; // an upstream already replaced
+                    }
                     proxy.metrics().heartbeatDeath(b.node().name(), silent);
                     upstreamLost("broker " + b + " silent for " + silent.toMillis() + " ms (2 heartbeat intervals)", true);
                 });
-        state = State.OPEN;
-        LOG.info("[{}] connected to {} as a client of vhost '{}'", id, b, virtualHost.join());
-        client.writeAndFlush(new MethodFrame(0, Method.of(MethodType.CONNECTION_OPEN_OK)));
-        client.read();
-        ch.read();
     }
 
     // ---------------------------------------------------------------- relay
@@ -370,16 +419,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 LOG.debug("[{}] client closes the connection", id);
             } else if (mf.method().type() == MethodType.CONNECTION_CLOSE_OK) {
                 // the answer to a close the broker started
-                upstream.writeAndFlush(ReferenceCountUtil.retain(f)).addListener(ChannelFutureListener.CLOSE);
+                upstream.writeAndFlush(f).addListener(ChannelFutureListener.CLOSE);
                 client.close();
                 state = State.CLOSED;
                 return;
             }
-        } else if (f instanceof MethodFrame mf && mf.method().type() == MethodType.CHANNEL_CLOSE_OK) {
-            channelClosed(mf.channel());
+            proxy.metrics().framesClientToBroker.increment();
+            upstream.write(f);
+            return;
         }
-        proxy.metrics().framesClientToBroker.increment();
-        upstream.write(ReferenceCountUtil.retain(f));
+        session.fromClient(f, sink);
     }
 
     private void fromUpstream(Object msg) {
@@ -394,6 +443,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (!(msg instanceof Frame f)) {
             return;
         }
+        if (f.channel() != 0) {
+            if (recovery != null && f instanceof MethodFrame mf && recovery.replay.onMethod(mf)) {
+                return;
+            }
+            session.fromBroker(f, sink);
+            return;
+        }
         if (f instanceof MethodFrame mf) {
             Method m = mf.method();
             switch (m.type()) {
@@ -403,7 +459,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 }
                 case CONNECTION_CLOSE_OK -> {
                     // the broker confirmed the client's close
-                    client.writeAndFlush(ReferenceCountUtil.retain(f)).addListener(ChannelFutureListener.CLOSE);
+                    client.writeAndFlush(f).addListener(ChannelFutureListener.CLOSE);
                     upstream.close();
                     state = State.CLOSED;
                     return;
@@ -416,28 +472,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                     brokerBlocked = false;
                     LOG.info("[{}] broker {} unblocked the connection", id, upstreamNode);
                 }
-                case CHANNEL_OPEN_OK -> channelOpened(mf.channel());
-                case CHANNEL_CLOSE_OK -> channelClosed(mf.channel());
                 default -> {
                 }
             }
         }
-        proxy.metrics().framesBrokerToClient.increment();
-        client.write(ReferenceCountUtil.retain(f));
+        sink.toClient(ReferenceCountUtil.retain(f));
     }
 
     private void onBrokerClose(Method close) {
         int code = close.shortInt("reply-code");
         String text = close.str("reply-text");
         upstream.writeAndFlush(new MethodFrame(0, Method.of(MethodType.CONNECTION_CLOSE_OK)));
-        if (code == ReplyCode.CONNECTION_FORCED) {
-            // a node shutting down: a node fault, not the client's
-            LOG.warn("[{}] broker {} forced the connection closed: {} {}", id, upstreamNode, code, text);
-            proxy.pool().lost(upstreamNode, "forced close: " + text, true);
-        } else {
-            LOG.info("[{}] broker {} closed the connection: {} {}", id, upstreamNode, code, text);
-            proxy.pool().released(upstreamNode);
+        if (code == ReplyCode.CONNECTION_FORCED && state != State.CLOSING) {
+            // a node shutting down (or an operator closing the connection): a node fault, not the client's
+            upstreamLost("broker " + upstreamNode + " forced the connection closed: " + code + " " + text, true);
+            return;
         }
+        LOG.info("[{}] broker {} closed the connection: {} {}", id, upstreamNode, code, text);
+        proxy.pool().released(upstreamNode);
         upstreamNode = null;
         Channel up = upstream;
         upstream = null;
@@ -445,7 +497,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         forwardCloseToClient(close);
     }
 
-    /** The upstream died under an open client connection (socket error, heartbeat death). */
+    /** The upstream died under an open client connection (socket error, heartbeat death, forced close). */
     private void upstreamLost(String reason, boolean nodeFault) {
         if (upstream == null) {
             return;
@@ -456,23 +508,260 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         upstreamNode = null;
         up.close();
         proxy.pool().lost(node, reason, nodeFault);
-        if (state == State.CLOSED) {
+        if (state == State.RECOVERING && recovery != null) {
+            recovery.attemptFailed(node, reason);
             return;
         }
-        LOG.warn("[{}] lost broker {}: {}; closing the client with 320", id, node, reason);
-        closeClient(ReplyCode.CONNECTION_FORCED, "CONNECTION_FORCED - upstream broker lost: " + reason);
+        if (state != State.OPEN) {
+            if (state != State.CLOSED) {
+                LOG.warn("[{}] lost broker {} while closing: {}", id, node, reason);
+                client.close();
+                state = State.CLOSED;
+            }
+            return;
+        }
+        state = State.RECOVERING;
+        recovery = new Recovery(node, reason);
+        recovery.nextAttempt();
     }
 
-    private void channelOpened(int channel) {
-        if (openChannels.add(channel)) {
-            proxy.metrics().channels.incrementAndGet();
+    private void syncChannelGauge() {
+        int now = session == null ? 0 : session.openChannels();
+        proxy.metrics().channels.addAndGet(now - reportedChannels);
+        reportedChannels = now;
+    }
+
+    // ---------------------------------------------------------------- failover
+
+    /**
+     * One recovery of this connection: attempts on node after node (the lost one last) until
+     * a replay completes or the outage limit passes. Runs on the client's event loop.
+     */
+    private final class Recovery {
+        private final long startedNanos = System.nanoTime();
+        private final long deadlineNanos;
+        private final TopologyRecorder.Plan plan;
+        private final String lostNode;
+        private Deque<Backend> candidates;
+        private Channel attempt;
+        private Backend attemptNode;
+        private Replay replay;
+        private String lastError;
+        private int round;
+        private ScheduledFuture<?> attemptTimeout;
+
+        Recovery(Backend lost, String reason) {
+            this.deadlineNanos = startedNanos + proxy.config().outageLimit().toNanos();
+            this.lostNode = String.valueOf(lost);
+            this.lastError = reason;
+            this.plan = session.upstreamLost();
+            this.candidates = new ArrayDeque<>(proxy.pool().attemptOrder(lost == null ? null : lost.node()));
+            proxy.metrics().recovering.incrementAndGet();
+            LOG.warn("[{}] lost broker {}: {}; holding the client and recovering ({} channels, {} consumers, "
+                            + "{} entities to replay, {} bytes of unconfirmed publishes)", id, lost, reason,
+                    plan.channels().size(), plan.consumers().size(), plan.size(), session.keptBytes());
+        }
+
+        void nextAttempt() {
+            if (state != State.RECOVERING) {
+                return;
+            }
+            if (System.nanoTime() - deadlineNanos > 0) {
+                giveUp();
+                return;
+            }
+            Backend b = candidates.poll();
+            if (b == null) {
+                // every node failed this round: wait a little, then try them all again
+                Duration pause = Replay.backoff(round++ + 2);
+                candidates = new ArrayDeque<>(proxy.pool().attemptOrder());
+                client.executor().schedule(this::nextAttempt, pause.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            long started = System.nanoTime();
+            attemptNode = b;
+            UpstreamHandshake handshake = new UpstreamHandshake(startOk, clientTune, virtualHost,
+                    proxy.config().heartbeatSeconds(), start -> { }, tune -> { });
+            ChannelFuture connect = bootstrap(b, handshake).connect(b.node().address().host(), b.node().address().port());
+            Channel ch = connect.channel();
+            attempt = ch;
+            armTimeout(ch, b);
+            connect.addListener(f -> {
+                if (!f.isSuccess() && attempt == ch && state == State.RECOVERING) {
+                    proxy.pool().connectFailed(b, since(started), f.cause());
+                    attemptFailed(b, rootMessage(f.cause()));
+                }
+            });
+            handshake.ready().whenComplete((tune, err) -> client.executor().execute(() -> {
+                if (attempt != ch || state != State.RECOVERING) {
+                    ch.close();
+                    return;
+                }
+                if (err != null) {
+                    Throwable cause = err instanceof CompletionException ? err.getCause() : err;
+                    proxy.pool().connectFailed(b, since(started), cause);
+                    ch.close();
+                    attemptFailed(b, rootMessage(cause));
+                    return;
+                }
+                proxy.pool().connected(b, since(started));
+                startReplay(ch, b, tune);
+            }));
+        }
+
+        /** Bounds one attempt: a node that accepts the socket but never answers must not hold the client. */
+        private void armTimeout(Channel ch, Backend b) {
+            long ms = Math.max(proxy.config().connectTimeout().toMillis() * 2,
+                    TimeUnit.SECONDS.toMillis(2L * Math.max(1, proxy.config().heartbeatSeconds())));
+            attemptTimeout = client.executor().schedule(() -> {
+                if (attempt == ch && state == State.RECOVERING) {
+                    LOG.info("[{}] recovery attempt on {} took over {} ms: trying the next node", id, b, ms);
+                    if (upstream == ch) {
+                        upstreamLost("recovery attempt timed out after " + ms + " ms", true);
+                    } else {
+                        ch.close();
+                        attemptFailed(b, "no answer within " + ms + " ms");
+                    }
+                }
+            }, ms, TimeUnit.MILLISECONDS);
+        }
+
+        private void startReplay(Channel ch, Backend b, TuneParams tune) {
+            // from here the attempt is the live upstream: its death or a refusal ends the attempt
+            upstream = ch;
+            upstreamNode = b;
+            installRelay(ch, b, tune);
+            replay = new Replay(plan, session,
+                    frame -> ch.writeAndFlush(frame),
+                    (task, delay) -> client.executor().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS));
+            replay.done().whenComplete((entities, err) -> client.executor().execute(() -> {
+                if (attempt != ch || state != State.RECOVERING) {
+                    return;
+                }
+                if (err == null) {
+                    finish(entities);
+                } else if (upstream == ch) {
+                    upstreamLost(rootMessage(err), false);
+                }
+            }));
+            ch.read();
+            replay.start();
+        }
+
+        void attemptFailed(Backend b, String why) {
+            if (attemptTimeout != null) {
+                attemptTimeout.cancel(false);
+            }
+            if (replay != null) {
+                replay.abort(new IllegalStateException(why));
+                replay = null;
+            }
+            attempt = null;
+            lastError = b + ": " + why;
+            proxy.metrics().recoveryAttemptsFailed.increment();
+            LOG.info("[{}] recovery attempt on {} failed: {}", id, b, why);
+            client.executor().execute(this::nextAttempt);
+        }
+
+        private void finish(int entities) {
+            attemptTimeout.cancel(false);
+            recovery = null;
+            state = State.OPEN;
+            long republishedBefore = republished;
+            session.resume(sink);
+            Duration took = since(startedNanos);
+            proxy.metrics().recovered(took, entities);
+            proxy.metrics().recovering.decrementAndGet();
+            LOG.warn("[{}] recovered on {} in {} ms after losing {}: replayed {} entities, re-published {} messages",
+                    id, attemptNode, took.toMillis(), lostNode, entities, republished - republishedBefore);
+            while (!held.isEmpty() && state == State.OPEN) {
+                Frame f = held.poll();
+                try {
+                    fromClient(f);
+                } finally {
+                    ReferenceCountUtil.release(f);
+                }
+            }
+            upstream.flush();
+            client.flush();
+            syncChannelGauge();
+            readClientIfRoom();
+        }
+
+        private void giveUp() {
+            recovery = null;
+            proxy.metrics().gaveUp(since(startedNanos));
+            proxy.metrics().recovering.decrementAndGet();
+            String why = "CONNECTION_FORCED - no RabbitMQ node took over within the outage limit of "
+                    + proxy.config().outageLimit().toSeconds() + " s (last error: " + lastError + ")";
+            LOG.warn("[{}] giving up recovery after {} ms: {}", id, since(startedNanos).toMillis(), why);
+            state = State.OPEN; // closeClient only acts on a connection that is not closing yet
+            closeClient(ReplyCode.CONNECTION_FORCED, why);
+        }
+
+        /** The client went away while it was held. */
+        void abandon() {
+            if (attemptTimeout != null) {
+                attemptTimeout.cancel(false);
+            }
+            if (attempt != null && attempt != upstream) {
+                attempt.close();
+            }
+            attempt = null;
+            proxy.metrics().recovering.decrementAndGet();
         }
     }
 
-    private void channelClosed(int channel) {
-        if (openChannels.remove(channel)) {
-            proxy.metrics().channels.decrementAndGet();
+    /** Where the session's translated frames go: the live upstream and the client. */
+    private final class Sink implements ProxiedSession.Sink {
+        @Override
+        public void toUpstream(Frame frame) {
+            proxy.metrics().framesClientToBroker.increment();
+            upstream.write(frame);
         }
+
+        @Override
+        public void toClient(Frame frame) {
+            proxy.metrics().framesBrokerToClient.increment();
+            client.write(frame);
+        }
+    }
+
+    /** The session's events, to the metrics and the log. */
+    private final class SessionEvents implements ProxiedSession.Events {
+        @Override
+        public void acksAbsorbed(int count) {
+            proxy.metrics().acksAbsorbed.increment(count);
+        }
+
+        @Override
+        public void republished(int count) {
+            republished += count;
+            proxy.metrics().republished.increment(count);
+        }
+
+        @Override
+        public void keptBytesChanged(long delta) {
+            proxy.metrics().publishBufferBytes.addAndGet(delta);
+        }
+
+        @Override
+        public void serverCancelDropped(int channel, String consumerTag) {
+            LOG.info("[{}] broker cancelled consumer '{}' on channel {}; the client did not advertise "
+                    + "consumer_cancel_notify, so it is not told", id, consumerTag, channel);
+        }
+
+        @Override
+        public void transactionLost(int channel) {
+            LOG.warn("[{}] channel {}: uncommitted transaction lost in failover; closing the channel with 406", id,
+                    channel);
+        }
+    }
+
+    /** Whether the client's capabilities include consumer_cancel_notify (RabbitMQ's server-side basic.cancel). */
+    static boolean takesServerCancels(Map<String, Object> clientProperties) {
+        return clientProperties.get("capabilities") instanceof Map<?, ?> caps
+                && Boolean.TRUE.equals(caps.get("consumer_cancel_notify"));
     }
 
     // ---------------------------------------------------------------- closing
@@ -551,19 +840,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             client.flush();
+            syncChannelGauge();
             if (client.channel().isWritable()) {
                 ctx.read();
             } else {
                 upstreamReadPaused = true;
+            }
+            if (clientReadPaused) {
+                readClientIfRoom(); // confirms may have freed re-publish buffer
             }
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             // the broker drained what the client sent: read from the client again
-            if (ctx.channel().isWritable() && clientReadPaused) {
-                clientReadPaused = false;
-                client.read();
+            if (ctx.channel() == upstream && ctx.channel().isWritable() && clientReadPaused) {
+                readClientIfRoom();
             }
         }
 

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One channel's unconfirmed publishes and their sequence numbers on both sides (RabbitMQ's
@@ -12,6 +13,10 @@ import java.util.Map;
  * The proxy keeps each publish until the broker confirms it; after a failover the unconfirmed
  * ones are re-published, in order, on the new upstream and renumbered there, while the client
  * keeps its own numbers and gets exactly one ack or nack per publish.
+ *
+ * <p>The proxy turns confirms on upstream whether or not the client asked, so every publish
+ * is kept; only after the client's own confirm.select do publishes get client numbers (from
+ * 1, as the client counts them) and confirms for the client.
  *
  * <p>{@code T} is the kept publish (method, header and body frames); this class only numbers.
  * Not thread-safe: a channel's frames are handled on its connection's event loop.
@@ -21,17 +26,28 @@ public final class PublishConfirmMapper<T> {
     public record ClientConfirm(long clientSeq, boolean multiple, boolean ack) {
     }
 
+    /** {@code clientSeq} 0: the client did not ask for confirms when it published this. */
     private record Pending<T>(long clientSeq, T publish) {
     }
 
     /** Outstanding publishes by upstream sequence number of the current generation, in order. */
     private final LinkedHashMap<Long, Pending<T>> outstanding = new LinkedHashMap<>();
+    private boolean clientConfirms;
     private long nextClientSeq = 1;
     private long nextUpstreamSeq = 1;
 
-    /** Records a publish sent upstream; returns the client's sequence number for it. */
+    /** The client sent confirm.select: its publishes from now on are numbered for it. */
+    public void enableClientConfirms() {
+        clientConfirms = true;
+    }
+
+    public boolean clientConfirms() {
+        return clientConfirms;
+    }
+
+    /** Records a publish sent upstream; returns the client's sequence number for it, 0 without client confirms. */
     public long published(T publish) {
-        long clientSeq = nextClientSeq++;
+        long clientSeq = clientConfirms ? nextClientSeq++ : 0;
         outstanding.put(nextUpstreamSeq++, new Pending<>(clientSeq, publish));
         return clientSeq;
     }
@@ -43,11 +59,12 @@ public final class PublishConfirmMapper<T> {
 
     /**
      * The broker acked or nacked {@code upstreamSeq} (all up to it when {@code multiple}).
-     * Returns the confirms for the client, as few as possible: one {@code multiple} confirm
-     * when the settled publishes are exactly the oldest outstanding ones, else one each.
+     * Each settled publish goes to {@code settled} (to be released). Returns the confirms for
+     * the client, as few as possible: one {@code multiple} confirm when the settled publishes
+     * are exactly the oldest outstanding ones, else one each.
      */
-    public List<ClientConfirm> confirmed(long upstreamSeq, boolean multiple, boolean ack) {
-        List<Long> settled = new ArrayList<>();
+    public List<ClientConfirm> confirmed(long upstreamSeq, boolean multiple, boolean ack, Consumer<T> settled) {
+        List<Long> forClient = new ArrayList<>();
         for (Iterator<Map.Entry<Long, Pending<T>>> it = outstanding.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Pending<T>> e = it.next();
             long seq = e.getKey();
@@ -55,18 +72,22 @@ public final class PublishConfirmMapper<T> {
                 break;
             }
             if (multiple || seq == upstreamSeq) {
-                settled.add(e.getValue().clientSeq());
+                Pending<T> p = e.getValue();
                 it.remove();
+                settled.accept(p.publish());
+                if (p.clientSeq() > 0) {
+                    forClient.add(p.clientSeq());
+                }
             }
         }
-        if (settled.isEmpty()) {
+        if (forClient.isEmpty()) {
             return List.of();
         }
-        if (settled.size() > 1 && isOldestOutstandingRun(settled)) {
-            return List.of(new ClientConfirm(settled.get(settled.size() - 1), true, ack));
+        if (forClient.size() > 1 && isOldestOutstandingRun(forClient)) {
+            return List.of(new ClientConfirm(forClient.get(forClient.size() - 1), true, ack));
         }
-        List<ClientConfirm> out = new ArrayList<>(settled.size());
-        settled.forEach(s -> out.add(new ClientConfirm(s, false, ack)));
+        List<ClientConfirm> out = new ArrayList<>(forClient.size());
+        forClient.forEach(s -> out.add(new ClientConfirm(s, false, ack)));
         return out;
     }
 
@@ -86,6 +107,14 @@ public final class PublishConfirmMapper<T> {
         return toSend;
     }
 
+    /** The channel is gone (closed by either side): everything kept is dropped and returned for release. */
+    public List<T> discard() {
+        List<T> all = new ArrayList<>(outstanding.size());
+        outstanding.values().forEach(p -> all.add(p.publish()));
+        outstanding.clear();
+        return all;
+    }
+
     /**
      * A client multiple-confirm up to N also confirms every lower outstanding client number, so
      * it may stand for the settled ones only when none lower than the highest is still pending.
@@ -93,7 +122,7 @@ public final class PublishConfirmMapper<T> {
     private boolean isOldestOutstandingRun(List<Long> settled) {
         long highest = settled.get(settled.size() - 1);
         for (Pending<T> p : outstanding.values()) {
-            if (p.clientSeq() < highest) {
+            if (p.clientSeq() > 0 && p.clientSeq() < highest) {
                 return false;
             }
         }

@@ -17,9 +17,10 @@ import ossidecar.amqp.codec.MethodType;
  * with nowait); passive declares are not recorded; deletes, unbinds and cancels remove
  * records, and deleting a queue or exchange drops what depended on it.
  *
- * <p>{@link #replayPlan()} gives the methods in dependency order: channels, exchanges,
- * queues, bindings, channel settings (qos, confirm or tx mode, flow), consumers. The
- * original methods are kept, with nowait cleared so that replay waits for every answer; a
+ * <p>{@link #replayPlan()} gives the methods in dependency order: exchanges, queues,
+ * bindings (channel-independent, so the caller may replay them on a channel of its own), then
+ * the client's channels with their settings (qos, confirm or tx mode, flow), then consumers.
+ * The original methods are kept, with nowait cleared so that replay waits for every answer; a
  * server-named queue is declared with an empty name again and the caller maps the new name.
  *
  * <p>Not thread-safe: a connection's frames are handled on its event loop.
@@ -27,6 +28,23 @@ import ossidecar.amqp.codec.MethodType;
 public final class TopologyRecorder {
     /** One method to send on one channel during replay. */
     public record Step(int channel, Method method) {
+    }
+
+    /**
+     * What to replay: {@code topology} in order on any open channel, then each of
+     * {@code channels} opened, its {@code settings} applied, and finally {@code consumers}.
+     */
+    public record Plan(List<Integer> channels, List<Entity> topology, List<Step> settings, List<Step> consumers) {
+        public int size() {
+            return channels.size() + topology.size() + settings.size() + consumers.size();
+        }
+    }
+
+    /**
+     * One exchange, queue or binding to declare again; {@code serverNamedQueue} is the name the
+     * client knows for a server-named queue (declared unnamed, renamed by the caller), else null.
+     */
+    public record Entity(Method method, String serverNamedQueue) {
     }
 
     /** A recorded queue: its actual name and whether the broker chose it. */
@@ -132,8 +150,11 @@ public final class TopologyRecorder {
     }
 
     private void recordQueue(int channel, Method declare, String actualName) {
-        boolean serverNamed = declare.str("queue").isEmpty();
-        queues.put(actualName, new RecordedQueue(channel, actualName, serverNamed, declare.with("nowait", false)));
+        RecordedQueue earlier = queues.get(actualName);
+        // redeclaring a server-named queue by its name must not make it client-named: amq.* names are refused
+        boolean serverNamed = declare.str("queue").isEmpty() || (earlier != null && earlier.serverNamed());
+        Method replayed = serverNamed ? declare.with("queue", "") : declare;
+        queues.put(actualName, new RecordedQueue(channel, actualName, serverNamed, replayed.with("nowait", false)));
     }
 
     private static boolean sameBinding(Method bind, Method unbind, String dest, String source) {
@@ -183,23 +204,31 @@ public final class TopologyRecorder {
         return consumers.size();
     }
 
+    /** The proxy closed {@code channel} itself (e.g. a transaction lost in failover). */
+    public void channelClosedByProxy(int channel) {
+        closeChannel(channel);
+    }
+
+    public boolean isOpen(int channel) {
+        return channels.containsKey(channel);
+    }
+
     /** Everything to replay on a new upstream, in dependency order. */
-    public List<Step> replayPlan() {
-        List<Step> plan = new ArrayList<>();
-        channels.keySet().forEach(n -> plan.add(new Step(n, Method.of(MethodType.CHANNEL_OPEN))));
-        plan.addAll(exchanges.values());
-        queues.values().forEach(q -> plan.add(new Step(q.channel(), q.declare())));
-        plan.addAll(bindings);
+    public Plan replayPlan() {
+        List<Entity> topology = new ArrayList<>();
+        exchanges.values().forEach(e -> topology.add(new Entity(e.method(), null)));
+        queues.values().forEach(q -> topology.add(new Entity(q.declare(), q.serverNamed() ? q.name() : null)));
+        bindings.forEach(b -> topology.add(new Entity(b.method(), null)));
+        List<Step> settings = new ArrayList<>();
         channels.forEach((n, c) -> {
-            c.qosByGlobal.values().forEach(qos -> plan.add(new Step(n, qos)));
+            c.qosByGlobal.values().forEach(qos -> settings.add(new Step(n, qos)));
             if (c.mode != null) {
-                plan.add(new Step(n, c.mode));
+                settings.add(new Step(n, c.mode));
             }
             if (c.flow != null) {
-                plan.add(new Step(n, c.flow));
+                settings.add(new Step(n, c.flow));
             }
         });
-        plan.addAll(consumers.values());
-        return plan;
+        return new Plan(List.copyOf(channels.keySet()), topology, settings, List.copyOf(consumers.values()));
     }
 }

@@ -1,0 +1,452 @@
+package ossidecar.amqp.recovery;
+
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import ossidecar.amqp.codec.Frame;
+import ossidecar.amqp.codec.Method;
+import ossidecar.amqp.codec.MethodFrame;
+import ossidecar.amqp.codec.MethodSets;
+import ossidecar.amqp.codec.MethodType;
+import ossidecar.amqp.codec.ReplyCode;
+import ossidecar.amqp.recovery.PublishConfirmMapper.ClientConfirm;
+
+/**
+ * A client's channels as the proxy keeps them across upstream generations: the policy half
+ * of transparent failover, without sockets. Frames in, frames out through a {@link Sink}.
+ *
+ * <p>On the way up it records topology, keeps every publish until the broker confirms it
+ * (turning confirms on upstream even when the client did not), translates the client's
+ * delivery tags and queue names, and remembers the one synchronous request each channel
+ * may have in flight. On the way down it translates tags, confirms and queue names back and
+ * passes deliveries on only whole. {@link #upstreamLost()} starts a new generation and gives
+ * the replay plan; {@link #resume(Sink)} re-publishes what was not confirmed, re-sends the
+ * requests the loss cut, and fails transactions that lost work.
+ *
+ * <p>Channel 0 (the connection itself) is the caller's business. Frames passed in stay
+ * owned by the caller; frames passed to the sink are the sink's. Not thread-safe: one
+ * connection's frames are handled on its event loop.
+ */
+public final class ProxiedSession {
+    /** Where translated frames go. */
+    public interface Sink {
+        void toUpstream(Frame frame);
+
+        void toClient(Frame frame);
+    }
+
+    /** What the session tells the proxy's metrics and log. */
+    public interface Events {
+        default void acksAbsorbed(int count) {
+        }
+
+        default void republished(int count) {
+        }
+
+        default void keptBytesChanged(long delta) {
+        }
+
+        default void serverCancelDropped(int channel, String consumerTag) {
+        }
+
+        default void transactionLost(int channel) {
+        }
+    }
+
+    static final String TX_LOST = "PRECONDITION_FAILED - transaction lost in a broker failover: publishes and acks "
+            + "since the last commit were not applied; open a new channel and run the transaction again";
+
+    /** One client channel. */
+    private static final class ChannelLedger {
+        final DeliveryTagMapper tags = new DeliveryTagMapper();
+        final PublishConfirmMapper<ContentAssembly> confirms = new PublishConfirmMapper<>();
+        boolean tx;
+        boolean txDirty;
+        /** Whether the current upstream channel is in confirm mode. */
+        boolean upstreamConfirms;
+        /** The client's synchronous request awaiting its reply, in client names. */
+        Method inFlight;
+        ContentAssembly publishing;
+        ContentAssembly delivering;
+        /** The broker closed the channel in this generation; -1 while open. */
+        int brokerClosedIn = -1;
+        /** The proxy closed the channel on both sides; it is forgotten when both answered. */
+        boolean closingByProxy;
+        boolean clientClosedOk;
+        boolean upstreamClosedOk;
+    }
+
+    private final TopologyRecorder topology = new TopologyRecorder();
+    private final QueueRenames renames = new QueueRenames();
+    private final TreeMap<Integer, ChannelLedger> channels = new TreeMap<>();
+    private final boolean clientTakesServerCancels;
+    private final Events events;
+    private int generation;
+    private long keptBytes;
+
+    /**
+     * @param clientTakesServerCancels whether the client advertised the consumer_cancel_notify
+     *                                 capability; a broker's basic.cancel reaches only such clients
+     */
+    public ProxiedSession(boolean clientTakesServerCancels, Events events) {
+        this.clientTakesServerCancels = clientTakesServerCancels;
+        this.events = events;
+    }
+
+    /** Bytes of publishes kept until the broker confirms them. */
+    public long keptBytes() {
+        return keptBytes;
+    }
+
+    public int openChannels() {
+        return channels.size();
+    }
+
+    // ---------------------------------------------------------------- client to upstream
+
+    /** A frame from the client on a channel above 0, while an upstream is live. */
+    public void fromClient(Frame f, Sink out) {
+        int ch = f.channel();
+        ChannelLedger c = channels.get(ch);
+        if (!(f instanceof MethodFrame mf)) {
+            if (c == null || c.publishing == null) {
+                out.toUpstream(ReferenceCountUtil.retain(f)); // out of sequence: the broker answers it
+                return;
+            }
+            if (c.publishing.add(ReferenceCountUtil.retain(f))) {
+                ContentAssembly p = c.publishing;
+                c.publishing = null;
+                publish(ch, c, p, out);
+            }
+            return;
+        }
+        Method m = mf.method();
+        if (m.type() == MethodType.CHANNEL_OPEN && c == null) {
+            c = new ChannelLedger();
+            channels.put(ch, c);
+        }
+        if (c == null) {
+            out.toUpstream(mf); // a channel the client never opened: the broker raises the error
+            return;
+        }
+        if (c.closingByProxy) {
+            // §4.2.2 channel.close: after a close, everything but close-ok is discarded
+            if (m.type() == MethodType.CHANNEL_CLOSE_OK) {
+                c.clientClosedOk = true;
+                forgetIfClosedOnBothSides(ch, c);
+            }
+            return;
+        }
+        topology.fromClient(ch, m);
+        if (MethodSets.expectsResponse(m)) {
+            c.inFlight = m;
+        }
+        switch (m.type()) {
+            case BASIC_PUBLISH -> {
+                c.publishing = new ContentAssembly(mf);
+                return;
+            }
+            case BASIC_ACK, BASIC_NACK, BASIC_REJECT -> {
+                clientSettles(ch, c, m, out);
+                return;
+            }
+            case CHANNEL_CLOSE_OK -> {
+                // the answer to the broker's channel.close; a broker of an earlier generation is gone
+                if (c.brokerClosedIn == generation) {
+                    out.toUpstream(mf);
+                }
+                forget(ch, c);
+                return;
+            }
+            case CONFIRM_SELECT -> {
+                c.confirms.enableClientConfirms();
+                c.upstreamConfirms = true;
+            }
+            case TX_SELECT -> c.tx = true;
+            default -> {
+            }
+        }
+        out.toUpstream(new MethodFrame(ch, upstreamNames(m)));
+    }
+
+    private void publish(int ch, ChannelLedger c, ContentAssembly p, Sink out) {
+        MethodFrame method = new MethodFrame(ch, upstreamNames(p.method().method()));
+        if (c.tx) {
+            // tx and confirms exclude each other: a transaction's publishes are the commit's business
+            c.txDirty = true;
+            p.writeTo(method, out::toUpstream);
+            p.release();
+            return;
+        }
+        upstreamConfirmsOn(ch, c, out);
+        c.confirms.published(p);
+        keptBytes += p.bytes();
+        events.keptBytesChanged(p.bytes());
+        p.writeTo(method, out::toUpstream);
+    }
+
+    /** The proxy keeps publishes until confirmed, so it turns confirms on before a channel's first publish. */
+    private static void upstreamConfirmsOn(int ch, ChannelLedger c, Sink out) {
+        if (!c.upstreamConfirms) {
+            out.toUpstream(new MethodFrame(ch, Method.of(MethodType.CONFIRM_SELECT, "nowait", true)));
+            c.upstreamConfirms = true;
+        }
+    }
+
+    private void clientSettles(int ch, ChannelLedger c, Method m, Sink out) {
+        boolean multiple = m.type() != MethodType.BASIC_REJECT && m.bit("multiple");
+        DeliveryTagMapper.Translation t = c.tags.fromClient(m.longlong("delivery-tag"), multiple);
+        if (c.tx) {
+            c.txDirty = true;
+        }
+        if (t.absorbedSome()) {
+            events.acksAbsorbed(1);
+        }
+        if (!t.forward()) {
+            return;
+        }
+        Method up = m.with("delivery-tag", t.upstreamTag());
+        if (m.type() != MethodType.BASIC_REJECT) {
+            up = up.with("multiple", t.multiple());
+        }
+        out.toUpstream(new MethodFrame(ch, up));
+    }
+
+    /** The client's queue names as the current upstream knows them. */
+    public Method upstreamNames(Method m) {
+        if (renames.isEmpty()) {
+            return m;
+        }
+        return switch (m.type()) {
+            case QUEUE_DECLARE, QUEUE_BIND, QUEUE_UNBIND, QUEUE_PURGE, QUEUE_DELETE, BASIC_CONSUME, BASIC_GET ->
+                    m.with("queue", renames.upstreamName(m.str("queue")));
+            case BASIC_PUBLISH -> m.str("exchange").isEmpty()
+                    ? m.with("routing-key", renames.upstreamName(m.str("routing-key"))) : m;
+            default -> m;
+        };
+    }
+
+    // ---------------------------------------------------------------- upstream to client
+
+    /** A frame from the live upstream on a channel above 0. */
+    public void fromBroker(Frame f, Sink out) {
+        int ch = f.channel();
+        ChannelLedger c = channels.get(ch);
+        if (!(f instanceof MethodFrame mf)) {
+            if (c != null && c.closingByProxy) {
+                return;
+            }
+            if (c == null || c.delivering == null) {
+                out.toClient(ReferenceCountUtil.retain(f));
+                return;
+            }
+            if (c.delivering.add(ReferenceCountUtil.retain(f))) {
+                ContentAssembly d = c.delivering;
+                c.delivering = null;
+                d.writeTo(new MethodFrame(ch, clientTag(c, d.method().method())), out::toClient);
+                d.release();
+            }
+            return;
+        }
+        Method m = mf.method();
+        if (c == null) {
+            topology.fromBroker(ch, m);
+            out.toClient(mf);
+            return;
+        }
+        if (c.closingByProxy) {
+            if (m.type() == MethodType.CHANNEL_CLOSE_OK) {
+                c.upstreamClosedOk = true;
+                forgetIfClosedOnBothSides(ch, c);
+            }
+            return;
+        }
+        if (c.inFlight != null && MethodSets.requestOf(m.type()) == c.inFlight.type()) {
+            if (m.type() == MethodType.QUEUE_DELETE_OK) {
+                renames.forget(c.inFlight.str("queue"));
+            }
+            c.inFlight = null;
+        }
+        switch (m.type()) {
+            case QUEUE_DECLARE_OK -> m = m.with("queue", renames.clientName(m.str("queue")));
+            case BASIC_DELIVER, BASIC_GET_OK -> {
+                c.delivering = new ContentAssembly(mf);
+                return;
+            }
+            case BASIC_RETURN -> {
+                c.delivering = new ContentAssembly(new MethodFrame(ch,
+                        m.str("exchange").isEmpty() ? m.with("routing-key", renames.clientName(m.str("routing-key"))) : m));
+                return;
+            }
+            case BASIC_ACK, BASIC_NACK -> {
+                brokerConfirms(ch, c, m, out);
+                return;
+            }
+            case BASIC_CANCEL -> {
+                topology.fromBroker(ch, m);
+                if (!clientTakesServerCancels) {
+                    events.serverCancelDropped(ch, m.str("consumer-tag"));
+                    return;
+                }
+            }
+            case CHANNEL_CLOSE -> {
+                c.brokerClosedIn = generation;
+                c.inFlight = null;
+                releaseKept(c.confirms.discard());
+            }
+            case CHANNEL_CLOSE_OK -> {
+                topology.fromBroker(ch, m);
+                out.toClient(new MethodFrame(ch, m));
+                forget(ch, c);
+                return;
+            }
+            case TX_COMMIT_OK, TX_ROLLBACK_OK -> c.txDirty = false;
+            default -> {
+            }
+        }
+        topology.fromBroker(ch, m);
+        out.toClient(new MethodFrame(ch, m));
+    }
+
+    /** Tags are mapped when a delivery is passed on whole: one cut by a loss never took a client tag. */
+    private static Method clientTag(ChannelLedger c, Method m) {
+        return switch (m.type()) {
+            case BASIC_DELIVER, BASIC_GET_OK -> m.with("delivery-tag", c.tags.toClient(m.longlong("delivery-tag")));
+            default -> m;
+        };
+    }
+
+    private void brokerConfirms(int ch, ChannelLedger c, Method m, Sink out) {
+        boolean ack = m.type() == MethodType.BASIC_ACK;
+        List<ClientConfirm> confirms = c.confirms.confirmed(m.longlong("delivery-tag"), m.bit("multiple"), ack,
+                this::releaseKept);
+        for (ClientConfirm cc : confirms) {
+            out.toClient(new MethodFrame(ch, cc.ack()
+                    ? Method.of(MethodType.BASIC_ACK, "delivery-tag", cc.clientSeq(), "multiple", cc.multiple())
+                    : Method.of(MethodType.BASIC_NACK, "delivery-tag", cc.clientSeq(), "multiple", cc.multiple())));
+        }
+    }
+
+    // ---------------------------------------------------------------- failover
+
+    /**
+     * The upstream is gone. Starts a new generation (delivery tags go on from the last one the
+     * client saw; deliveries cut half way are dropped, the broker redelivers them) and returns
+     * what the next upstream must be given.
+     */
+    public TopologyRecorder.Plan upstreamLost() {
+        generation++;
+        for (ChannelLedger c : channels.values()) {
+            c.tags.newGeneration();
+            c.upstreamConfirms = false;
+            if (c.delivering != null) {
+                c.delivering.release();
+                c.delivering = null;
+            }
+        }
+        return topology.replayPlan();
+    }
+
+    /** The replay gave the client's server-named queue {@code clientName} the new name {@code upstreamName}. */
+    public void renamed(String clientName, String upstreamName) {
+        renames.renamed(clientName, upstreamName);
+    }
+
+    /**
+     * The new upstream has the replayed topology: re-publish what the old one did not confirm
+     * (in order, before anything new), re-send requests the loss cut off, answer what needs no
+     * broker, and close transactional channels whose uncommitted work was lost.
+     */
+    public void resume(Sink out) {
+        for (var e : new ArrayList<>(channels.entrySet())) {
+            int ch = e.getKey();
+            ChannelLedger c = e.getValue();
+            if (c.closingByProxy) {
+                c.upstreamClosedOk = true; // that upstream channel died with its connection
+                forgetIfClosedOnBothSides(ch, c);
+                continue;
+            }
+            if (c.brokerClosedIn >= 0) {
+                continue; // waiting for the client's close-ok; nothing to rebuild
+            }
+            Method req = c.inFlight;
+            if (req != null && req.type() == MethodType.CHANNEL_CLOSE) {
+                out.toClient(new MethodFrame(ch, Method.of(MethodType.CHANNEL_CLOSE_OK)));
+                forget(ch, c);
+                continue;
+            }
+            if (c.tx && req != null && req.type() == MethodType.TX_ROLLBACK) {
+                // the lost work is what a rollback discards anyway
+                out.toClient(new MethodFrame(ch, Method.of(MethodType.TX_ROLLBACK_OK)));
+                c.inFlight = null;
+                c.txDirty = false;
+                req = null;
+            }
+            if (c.tx && (c.txDirty || (req != null && req.type() == MethodType.TX_COMMIT))) {
+                failTransaction(ch, c, out);
+                continue;
+            }
+            c.upstreamConfirms = c.confirms.clientConfirms(); // the replay sent the client's confirm.select
+            List<ContentAssembly> again = c.confirms.newGeneration();
+            if (!again.isEmpty()) {
+                upstreamConfirmsOn(ch, c, out);
+                for (ContentAssembly p : again) {
+                    p.writeTo(new MethodFrame(ch, upstreamNames(p.method().method())), out::toUpstream);
+                }
+                events.republished(again.size());
+            }
+            if (req != null && req.type() == MethodType.CHANNEL_OPEN) {
+                out.toClient(new MethodFrame(ch, Method.of(MethodType.CHANNEL_OPEN_OK))); // the replay opened it
+                c.inFlight = null;
+            } else if (req != null) {
+                out.toUpstream(new MethodFrame(ch, upstreamNames(req)));
+            }
+        }
+    }
+
+    private void failTransaction(int ch, ChannelLedger c, Sink out) {
+        events.transactionLost(ch);
+        c.closingByProxy = true;
+        c.inFlight = null;
+        topology.channelClosedByProxy(ch);
+        out.toClient(new MethodFrame(ch, Method.of(MethodType.CHANNEL_CLOSE,
+                "reply-code", ReplyCode.PRECONDITION_FAILED, "reply-text", TX_LOST)));
+        out.toUpstream(new MethodFrame(ch, Method.of(MethodType.CHANNEL_CLOSE,
+                "reply-code", ReplyCode.REPLY_SUCCESS, "reply-text", "transaction lost in failover")));
+    }
+
+    private void forgetIfClosedOnBothSides(int ch, ChannelLedger c) {
+        if (c.clientClosedOk && c.upstreamClosedOk) {
+            forget(ch, c);
+        }
+    }
+
+    private void forget(int ch, ChannelLedger c) {
+        channels.remove(ch);
+        releaseKept(c.confirms.discard());
+        if (c.publishing != null) {
+            c.publishing.release();
+            c.publishing = null;
+        }
+        if (c.delivering != null) {
+            c.delivering.release();
+            c.delivering = null;
+        }
+    }
+
+    private void releaseKept(List<ContentAssembly> kept) {
+        kept.forEach(this::releaseKept);
+    }
+
+    private void releaseKept(ContentAssembly p) {
+        keptBytes -= p.bytes();
+        events.keptBytesChanged(-p.bytes());
+        p.release();
+    }
+
+    /** The client connection ended: every kept buffer is released. */
+    public void close() {
+        new ArrayList<>(channels.entrySet()).forEach(e -> forget(e.getKey(), e.getValue()));
+    }
+}

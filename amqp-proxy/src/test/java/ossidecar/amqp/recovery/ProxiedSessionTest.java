@@ -1,0 +1,350 @@
+package ossidecar.amqp.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import ossidecar.amqp.codec.BasicProperties;
+import ossidecar.amqp.codec.ContentBodyFrame;
+import ossidecar.amqp.codec.ContentHeaderFrame;
+import ossidecar.amqp.codec.Frame;
+import ossidecar.amqp.codec.Method;
+import ossidecar.amqp.codec.MethodFrame;
+import ossidecar.amqp.codec.MethodType;
+
+class ProxiedSessionTest {
+    /** Records what the session sends each way, as readable strings; content frames are released. */
+    private static final class Recorder implements ProxiedSession.Sink {
+        final List<String> up = new ArrayList<>();
+        final List<String> down = new ArrayList<>();
+
+        @Override
+        public void toUpstream(Frame frame) {
+            up.add(describe(frame));
+        }
+
+        @Override
+        public void toClient(Frame frame) {
+            down.add(describe(frame));
+        }
+
+        private static String describe(Frame f) {
+            try {
+                if (f instanceof MethodFrame mf) {
+                    Method m = mf.method();
+                    String s = mf.channel() + ":" + m.type().specName();
+                    return switch (m.type()) {
+                        case BASIC_ACK, BASIC_NACK -> s + " " + m.longlong("delivery-tag") + (m.bit("multiple") ? "+" : "");
+                        case BASIC_REJECT, BASIC_DELIVER, BASIC_GET_OK -> s + " " + m.longlong("delivery-tag");
+                        case BASIC_PUBLISH -> s + " " + m.str("exchange") + "/" + m.str("routing-key");
+                        case QUEUE_DECLARE, QUEUE_DECLARE_OK, QUEUE_BIND, BASIC_CONSUME, BASIC_GET, QUEUE_DELETE ->
+                                s + " " + m.str("queue");
+                        case CHANNEL_CLOSE -> s + " " + m.shortInt("reply-code");
+                        default -> s;
+                    };
+                }
+                if (f instanceof ContentBodyFrame b) {
+                    return f.channel() + ":body " + b.payload().toString(StandardCharsets.UTF_8);
+                }
+                return f.channel() + ":header";
+            } finally {
+                ReferenceCountUtil.release(f);
+            }
+        }
+
+        void clear() {
+            up.clear();
+            down.clear();
+        }
+    }
+
+    private final List<String> events = new ArrayList<>();
+    private final ProxiedSession.Events eventLog = new ProxiedSession.Events() {
+        @Override
+        public void acksAbsorbed(int count) {
+            events.add("absorbed " + count);
+        }
+
+        @Override
+        public void republished(int count) {
+            events.add("republished " + count);
+        }
+
+        @Override
+        public void serverCancelDropped(int channel, String consumerTag) {
+            events.add("cancel dropped " + consumerTag);
+        }
+
+        @Override
+        public void transactionLost(int channel) {
+            events.add("tx lost " + channel);
+        }
+    };
+    private final ProxiedSession session = new ProxiedSession(true, eventLog);
+    private final Recorder out = new Recorder();
+    private final List<ByteBuf> buffers = new ArrayList<>();
+
+    @AfterEach
+    void everyKeptBufferIsReleased() {
+        session.close();
+        assertEquals(0, session.keptBytes());
+        for (ByteBuf b : buffers) {
+            assertEquals(0, b.refCnt(), "a buffer was leaked");
+        }
+    }
+
+    private void client(int ch, MethodType type, Object... fields) {
+        session.fromClient(new MethodFrame(ch, Method.of(type, fields)), out);
+    }
+
+    private void broker(int ch, MethodType type, Object... fields) {
+        session.fromBroker(new MethodFrame(ch, Method.of(type, fields)), out);
+    }
+
+    private ByteBuf buf(String s) {
+        ByteBuf b = Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+        buffers.add(b);
+        return b;
+    }
+
+    /** Feeds header and body the way the decoder hands them over: the caller releases after the call. */
+    private void content(boolean fromClient, int ch, String body) {
+        ContentHeaderFrame h = ContentHeaderFrame.of(ch, body.length(), BasicProperties.EMPTY, Unpooled.buffer().alloc());
+        buffers.add(h.content());
+        ContentBodyFrame b = new ContentBodyFrame(ch, buf(body));
+        for (Frame f : List.of(h, b)) {
+            if (fromClient) {
+                session.fromClient(f, out);
+            } else {
+                session.fromBroker(f, out);
+            }
+            ReferenceCountUtil.release(f);
+        }
+    }
+
+    private void publish(int ch, String routingKey, String body) {
+        client(ch, MethodType.BASIC_PUBLISH, "routing-key", routingKey);
+        content(true, ch, body);
+    }
+
+    private void deliver(int ch, long tag, String body) {
+        broker(ch, MethodType.BASIC_DELIVER, "consumer-tag", "c", "delivery-tag", tag);
+        content(false, ch, body);
+    }
+
+    private void openChannel(int ch) {
+        client(ch, MethodType.CHANNEL_OPEN);
+        broker(ch, MethodType.CHANNEL_OPEN_OK);
+    }
+
+    private void failover() {
+        session.upstreamLost();
+        session.resume(out);
+    }
+
+    @Test
+    void aPublishIsSentWholeAfterConfirmsAreTurnedOnUpstreamAndTheClientSeesNoConfirm() {
+        openChannel(1);
+        out.clear();
+        publish(1, "q", "m1");
+        assertEquals(List.of("1:confirm.select", "1:basic.publish /q", "1:header", "1:body m1"), out.up);
+        assertTrue(session.keptBytes() > 0, "kept until the broker confirms");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+        assertEquals(List.of(), out.down, "the client never asked for confirms");
+        assertEquals(0, session.keptBytes());
+    }
+
+    @Test
+    void unconfirmedPublishesAreRepublishedInOrderAndTheClientGetsExactlyOneConfirmEach() {
+        openChannel(1);
+        client(1, MethodType.CONFIRM_SELECT);
+        broker(1, MethodType.CONFIRM_SELECT_OK);
+        publish(1, "q", "a");
+        publish(1, "q", "b");
+        publish(1, "q", "c");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+        out.clear();
+        failover();
+        assertEquals(List.of("1:basic.publish /q", "1:header", "1:body b", "1:basic.publish /q", "1:header", "1:body c"),
+                out.up, "the replay turned confirms on; b and c go again, in order");
+        assertEquals(List.of("republished 2"), events);
+        publish(1, "q", "d");
+        out.clear();
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 3L, "multiple", true);
+        assertEquals(List.of("1:basic.ack 4+"), out.down, "client 2..4 are the new broker's 1..3");
+    }
+
+    @Test
+    void aNackFromTheBrokerReachesTheClientAsANackOfItsOwnNumber() {
+        openChannel(1);
+        client(1, MethodType.CONFIRM_SELECT);
+        broker(1, MethodType.CONFIRM_SELECT_OK);
+        publish(1, "q", "a");
+        publish(1, "q", "b");
+        out.clear();
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 2L);
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+        assertEquals(List.of("1:basic.nack 2", "1:basic.ack 1"), out.down);
+    }
+
+    @Test
+    void deliveryTagsStayMonotonicAndAcksOfTheDeadGenerationAreAbsorbed() {
+        openChannel(1);
+        deliver(1, 1, "x");
+        deliver(1, 2, "y");
+        failover();
+        out.clear();
+        deliver(1, 1, "y"); // the new broker redelivers y under its own tag 1
+        assertEquals("1:basic.deliver 3", out.down.get(0));
+        client(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+        assertEquals(List.of(), out.up, "tag 1 belonged to the dead broker");
+        client(1, MethodType.BASIC_ACK, "delivery-tag", 3L, "multiple", true);
+        assertEquals(List.of("1:basic.ack 1+"), out.up, "the live part of a multiple ack is forwarded");
+        assertEquals(List.of("absorbed 1", "absorbed 1"), events);
+    }
+
+    @Test
+    void aDeliveryCutByTheLossNeverReachesTheClientHalfSent() {
+        openChannel(1);
+        out.clear();
+        broker(1, MethodType.BASIC_DELIVER, "consumer-tag", "c", "delivery-tag", 1L);
+        ContentHeaderFrame h = ContentHeaderFrame.of(1, 4, BasicProperties.EMPTY, Unpooled.buffer().alloc());
+        buffers.add(h.content());
+        session.fromBroker(h, out);
+        h.release();
+        assertEquals(List.of(), out.down, "nothing until the body is complete");
+        failover();
+        deliver(1, 1, "full");
+        assertEquals(List.of("1:basic.deliver 1", "1:header", "1:body full"), out.down);
+    }
+
+    @Test
+    void serverNamedQueueIsRenamedBothWays() {
+        openChannel(1);
+        client(1, MethodType.QUEUE_DECLARE, "queue", "", "exclusive", true);
+        broker(1, MethodType.QUEUE_DECLARE_OK, "queue", "amq.gen-old");
+        TopologyRecorder.Plan plan = session.upstreamLost();
+        assertEquals("amq.gen-old", plan.topology().get(0).serverNamedQueue());
+        session.renamed("amq.gen-old", "amq.gen-new");
+        session.resume(out);
+        out.clear();
+        client(1, MethodType.QUEUE_DECLARE, "queue", "amq.gen-old", "passive", true);
+        broker(1, MethodType.QUEUE_DECLARE_OK, "queue", "amq.gen-new");
+        publish(1, "amq.gen-old", "hi");
+        client(1, MethodType.BASIC_CONSUME, "queue", "amq.gen-old");
+        assertEquals(List.of("1:queue.declare amq.gen-new", "1:confirm.select", "1:basic.publish /amq.gen-new",
+                "1:header", "1:body hi", "1:basic.consume amq.gen-new"), out.up);
+        assertEquals(List.of("1:queue.declare-ok amq.gen-old"), out.down, "the client never sees the new name");
+    }
+
+    @Test
+    void aRequestCutInFlightIsSentAgainAndAChannelOpenIsAnsweredByTheReplay() {
+        client(1, MethodType.CHANNEL_OPEN);
+        failover();
+        assertEquals(List.of("1:channel.open-ok"), out.down, "the replay opened the channel");
+        broker(1, MethodType.CHANNEL_OPEN_OK); // must not confuse anything: no request waits
+        out.clear();
+        client(1, MethodType.QUEUE_DECLARE, "queue", "work", "durable", true);
+        failover();
+        assertEquals(List.of("1:queue.declare work", "1:queue.declare work"), out.up,
+                "sent once, and once more on the new upstream");
+        broker(1, MethodType.QUEUE_DECLARE_OK, "queue", "work");
+        assertEquals(1, session.upstreamLost().topology().size(), "recorded once answered");
+    }
+
+    @Test
+    void aChannelCloseInFlightIsAnsweredLocally() {
+        openChannel(1);
+        client(1, MethodType.CHANNEL_CLOSE, "reply-code", 200);
+        out.clear();
+        failover();
+        assertEquals(List.of("1:channel.close-ok"), out.down);
+        assertEquals(0, session.openChannels());
+    }
+
+    @Test
+    void aTransactionWithUncommittedWorkIsClosedWith406OnBothSides() {
+        openChannel(1);
+        client(1, MethodType.TX_SELECT);
+        broker(1, MethodType.TX_SELECT_OK);
+        publish(1, "q", "in-tx");
+        out.clear();
+        failover();
+        assertEquals(List.of("1:channel.close 406"), out.down);
+        assertEquals(List.of("1:channel.close 200"), out.up);
+        assertEquals(List.of("tx lost 1"), events);
+        client(1, MethodType.BASIC_PUBLISH); // discarded: the channel is closing
+        client(1, MethodType.CHANNEL_CLOSE_OK);
+        broker(1, MethodType.CHANNEL_CLOSE_OK);
+        assertEquals(0, session.openChannels());
+        assertEquals(List.of("1:channel.close 200"), out.up, "nothing but close-ok passes a closing channel");
+    }
+
+    @Test
+    void aCleanTransactionSurvivesAndARollbackInFlightIsAnswered() {
+        openChannel(1);
+        client(1, MethodType.TX_SELECT);
+        broker(1, MethodType.TX_SELECT_OK);
+        publish(1, "q", "a");
+        client(1, MethodType.TX_COMMIT);
+        broker(1, MethodType.TX_COMMIT_OK);
+        publish(1, "q", "b");
+        client(1, MethodType.TX_ROLLBACK);
+        out.clear();
+        failover();
+        assertEquals(List.of("1:tx.rollback-ok"), out.down);
+        assertEquals(List.of(), out.up, "tx publishes are never kept or re-published");
+        assertEquals(List.of(), events);
+    }
+
+    @Test
+    void aServerCancelReachesOnlyClientsThatAdvertisedIt() {
+        ProxiedSession old = new ProxiedSession(false, eventLog);
+        old.fromClient(new MethodFrame(1, Method.of(MethodType.CHANNEL_OPEN)), out);
+        old.fromBroker(new MethodFrame(1, Method.of(MethodType.BASIC_CANCEL, "consumer-tag", "t")), out);
+        assertEquals(List.of("cancel dropped t"), events);
+        assertEquals(List.of(), out.down);
+        openChannel(1);
+        out.clear();
+        broker(1, MethodType.BASIC_CANCEL, "consumer-tag", "t");
+        assertEquals(List.of("1:basic.cancel"), out.down);
+        old.close();
+    }
+
+    @Test
+    void aBrokerChannelCloseDropsTheKeptPublishesAndALateCloseOkIsNotSentToANewBroker() {
+        openChannel(1);
+        publish(1, "q", "a");
+        broker(1, MethodType.CHANNEL_CLOSE, "reply-code", 404);
+        assertEquals(0, session.keptBytes(), "publishes on a channel the broker closed are not re-published");
+        failover();
+        out.clear();
+        client(1, MethodType.CHANNEL_CLOSE_OK);
+        assertEquals(List.of(), out.up);
+        assertEquals(0, session.openChannels());
+    }
+
+    @Test
+    void replayPlanHasTheClientsChannelsSettingsAndConsumers() {
+        openChannel(1);
+        openChannel(2);
+        client(2, MethodType.BASIC_QOS, "prefetch-count", 5);
+        broker(2, MethodType.BASIC_QOS_OK);
+        client(2, MethodType.BASIC_CONSUME, "queue", "q", "consumer-tag", "mine");
+        broker(2, MethodType.BASIC_CONSUME_OK, "consumer-tag", "mine");
+        TopologyRecorder.Plan plan = session.upstreamLost();
+        assertEquals(List.of(1, 2), plan.channels());
+        assertEquals("2:basic.qos", plan.settings().stream().map(s -> s.channel() + ":" + s.method().type().specName())
+                .collect(Collectors.joining()));
+        assertEquals("mine", plan.consumers().get(0).method().str("consumer-tag"));
+        session.resume(out);
+    }
+}
