@@ -557,6 +557,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             this.plan = session.upstreamLost();
             this.candidates = new ArrayDeque<>(proxy.pool().attemptOrder(lost == null ? null : lost.node()));
             proxy.metrics().recovering.incrementAndGet();
+            client.executor().schedule(this::deadlineReached, proxy.config().outageLimit().toMillis(),
+                    TimeUnit.MILLISECONDS);
             LOG.warn("[{}] lost broker {}: {}; holding the client and recovering ({} channels, {} consumers, "
                             + "{} entities to replay, {} bytes of unconfirmed publishes)", id, lost, reason,
                     plan.channels().size(), plan.consumers().size(), plan.size(), session.keptBytes());
@@ -688,6 +690,30 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             readClientIfRoom();
         }
 
+        /** The outage limit passed with an attempt still running: it is not waited for. */
+        private void deadlineReached() {
+            if (recovery != this || state != State.RECOVERING) {
+                return;
+            }
+            if (attemptTimeout != null) {
+                attemptTimeout.cancel(false);
+            }
+            if (replay != null) {
+                replay.abort(new IllegalStateException("outage limit reached"));
+            }
+            Channel a = attempt;
+            attempt = null;
+            if (a != null) {
+                if (upstream == a) {
+                    proxy.pool().released(upstreamNode);
+                    upstream = null;
+                    upstreamNode = null;
+                }
+                a.close();
+            }
+            giveUp();
+        }
+
         private void giveUp() {
             recovery = null;
             proxy.metrics().gaveUp(since(startedNanos));
@@ -695,6 +721,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             String why = "CONNECTION_FORCED - no RabbitMQ node took over within the outage limit of "
                     + proxy.config().outageLimit().toSeconds() + " s (last error: " + lastError + ")";
             LOG.warn("[{}] giving up recovery after {} ms: {}", id, since(startedNanos).toMillis(), why);
+            held.forEach(ReferenceCountUtil::release);
+            held.clear();
             state = State.OPEN; // closeClient only acts on a connection that is not closing yet
             closeClient(ReplyCode.CONNECTION_FORCED, why);
         }

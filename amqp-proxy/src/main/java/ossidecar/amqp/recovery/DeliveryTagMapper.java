@@ -18,6 +18,10 @@ public final class DeliveryTagMapper {
     private long offset;
     private long lastClientTag;
     private int generation;
+    /** The highest tag a client multiple ack covered: below it nothing is outstanding. */
+    private long multipleAckedUpTo;
+    /** Whether the dead generations may still hold unacked tags that a multiple ack would cover. */
+    private boolean deadUnsettled;
 
     /** The tag the client sees for {@code upstreamTag} of the current generation. */
     public long toClient(long upstreamTag) {
@@ -31,6 +35,7 @@ public final class DeliveryTagMapper {
 
     /** A new upstream connection took over: its tags start again at 1, the client's go on. */
     public void newGeneration() {
+        deadUnsettled = deadUnsettled || lastClientTag > multipleAckedUpTo;
         offset = lastClientTag;
         generation++;
     }
@@ -46,15 +51,26 @@ public final class DeliveryTagMapper {
      */
     public Translation fromClient(long clientTag, boolean multiple) {
         if (multiple && clientTag == 0) {
-            return new Translation(true, 0, true, offset > 0);
+            return new Translation(true, 0, true, settleDead(lastClientTag));
         }
         if (clientTag <= offset) {
+            if (multiple) {
+                multipleAckedUpTo = Math.max(multipleAckedUpTo, clientTag);
+            }
             return Translation.ABSORBED;
         }
         if (clientTag > lastClientTag) {
             // never delivered: forward as is, so the broker raises the client's own PRECONDITION_FAILED
             return new Translation(true, clientTag - offset, multiple, false);
         }
-        return new Translation(true, clientTag - offset, multiple, multiple && offset > 0);
+        return new Translation(true, clientTag - offset, multiple, multiple && settleDead(clientTag));
+    }
+
+    /** A multiple ack up to {@code clientTag} spans the live generation: it settles whatever dead tags remained. */
+    private boolean settleDead(long clientTag) {
+        boolean spanned = deadUnsettled;
+        deadUnsettled = false;
+        multipleAckedUpTo = Math.max(multipleAckedUpTo, clientTag);
+        return spanned;
     }
 }

@@ -62,11 +62,12 @@ class DeliveryTagMapperTest {
     void multipleWithTagZeroMeansEverythingOutstanding() {
         m.toClient(1);
         assertEquals(new Translation(true, 0, true, false), m.fromClient(0, true));
+        m.toClient(2);
         m.newGeneration();
         m.toClient(1);
         Translation t = m.fromClient(0, true);
         assertEquals(0, t.upstreamTag());
-        assertTrue(t.absorbedSome());
+        assertTrue(t.absorbedSome(), "client 2 was outstanding when its broker died");
     }
 
     @Test
@@ -77,5 +78,26 @@ class DeliveryTagMapperTest {
         assertEquals(99, t.upstreamTag());
         assertFalse(t.absorbedSome());
         assertThrows(IllegalArgumentException.class, () -> m.toClient(0));
+    }
+
+    @Test
+    void onlyTheFirstMultipleAckAfterAFailoverSettlesDeadTags() {
+        m.toClient(1);
+        m.toClient(2);
+        m.newGeneration();
+        m.toClient(1); // client 3
+        m.toClient(2); // client 4
+        assertTrue(m.fromClient(3, true).absorbedSome(), "1..2 were unacked when their broker died");
+        assertFalse(m.fromClient(4, true).absorbedSome(), "nothing dead is left to settle");
+    }
+
+    @Test
+    void aFailoverAfterEverythingWasAckedLeavesNothingToAbsorb() {
+        m.toClient(1);
+        m.toClient(2);
+        m.fromClient(2, true);
+        m.newGeneration();
+        m.toClient(1); // client 3
+        assertFalse(m.fromClient(3, true).absorbedSome());
     }
 }
