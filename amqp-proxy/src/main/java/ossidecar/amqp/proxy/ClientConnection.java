@@ -79,7 +79,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private long republished;
     private final Sink sink = new Sink();
     private Recovery recovery;
-    /** Client frames read in the batch during which the upstream was lost: relayed after recovery. */
+    /** Client frames not relayed yet (read during a recovery, or past the publish-buffer bound): relayed in order once there is room. */
     private final Deque<Frame> held = new ArrayDeque<>();
 
     ClientConnection(String id, AmqpProxyContext proxy) {
@@ -108,8 +108,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof HeartbeatFrame) {
                 // liveness only: the proxy answers the client's heartbeats itself
             } else if (msg instanceof Frame f) {
-                if (state == State.RECOVERING) {
-                    held.add(ReferenceCountUtil.retain(f));
+                if (state == State.RECOVERING || (state == State.OPEN && (!held.isEmpty() || bufferFull()))) {
+                    held.add(ReferenceCountUtil.retain(f)); // order kept: relayed once there is room again
                 } else {
                     fromClient(f);
                 }
@@ -140,12 +140,33 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (state != State.OPEN || upstream == null) {
             return;
         }
-        boolean room = upstream.isWritable() && session.keptBytes() < proxy.config().publishBufferBytes();
-        if (room) {
+        relayHeld();
+        if (held.isEmpty() && upstream.isWritable() && !bufferFull()) {
             clientReadPaused = false;
             client.read();
         } else {
             clientReadPaused = true;
+        }
+    }
+
+    private boolean bufferFull() {
+        return session.keptBytes() >= proxy.config().publishBufferBytes();
+    }
+
+    /** Relays frames held back (during a recovery, or past the buffer bound) while there is room. */
+    private void relayHeld() {
+        boolean relayed = false;
+        while (!held.isEmpty() && state == State.OPEN && !bufferFull()) {
+            Frame f = held.poll();
+            try {
+                fromClient(f);
+                relayed = true;
+            } finally {
+                ReferenceCountUtil.release(f);
+            }
+        }
+        if (relayed && upstream != null) {
+            upstream.flush();
         }
     }
 
@@ -676,18 +697,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             proxy.metrics().recovering.decrementAndGet();
             LOG.warn("[{}] recovered on {} in {} ms after losing {}: replayed {} entities, re-published {} messages",
                     id, attemptNode, took.toMillis(), lostNode, entities, republished - republishedBefore);
-            while (!held.isEmpty() && state == State.OPEN) {
-                Frame f = held.poll();
-                try {
-                    fromClient(f);
-                } finally {
-                    ReferenceCountUtil.release(f);
-                }
-            }
             upstream.flush();
             client.flush();
-            syncChannelGauge();
             readClientIfRoom();
+            syncChannelGauge();
         }
 
         /** The outage limit passed with an attempt still running: it is not waited for. */
