@@ -653,6 +653,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             // from here the attempt is the live upstream: its death or a refusal ends the attempt
             upstream = ch;
             upstreamNode = b;
+            brokerBlocked = false; // that was the old node's state
             installRelay(ch, b, tune);
             replay = new Replay(plan, session,
                     frame -> ch.writeAndFlush(frame),

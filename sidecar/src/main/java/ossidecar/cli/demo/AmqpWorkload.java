@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * through the proxy (as oslo.messaging would) and counts what that cost.
  */
 public final class AmqpWorkload implements AutoCloseable {
+    /** How long a stopped workload keeps consuming so that confirmed messages can arrive. */
+    private static final Duration DRAIN = Duration.ofSeconds(30);
     private final ConnectionFactory factory;
     private final String queue;
     private final DemoClock clock;
@@ -93,6 +96,11 @@ public final class AmqpWorkload implements AutoCloseable {
         if (!c.isOpen()) {
             throw c.getCloseReason();
         }
+        // stopped: let the consumer take what the broker confirmed before the connection goes
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        while (c.isOpen() && confirmedNotReceived() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
     }
 
     private void settle(ConcurrentNavigableMap<Long, Long> outstanding, long seq, boolean multiple, boolean ack) {
@@ -135,13 +143,18 @@ public final class AmqpWorkload implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running.set(false);
-        thread.join(10_000);
+        thread.join(DRAIN.toMillis() + 10_000);
     }
 
+    /** The whole cause chain: "connection error" alone does not say what went wrong. */
     private static String describe(Exception e) {
-        Throwable t = e instanceof ShutdownSignalException ? e : e.getCause() != null ? e.getCause() : e;
-        String m = t.getMessage();
-        return m == null ? t.getClass().getSimpleName() : m.replaceAll("\\s+", " ");
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null && out.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            out.append(out.length() == 0 ? "" : "; cause: ").append(t.getClass().getSimpleName())
+                    .append(m == null ? "" : ": " + m.replaceAll("\\s+", " "));
+        }
+        return out.toString();
     }
 
     private static void sleepQuietly(long ms) {
