@@ -167,11 +167,16 @@ public final class ProxiedSession {
             default -> {
             }
         }
-        out.toUpstream(new MethodFrame(ch, upstreamNames(m)));
+        out.toUpstream(reframed(mf, upstreamNames(m)));
+    }
+
+    /** The frame again, or a new one when the method was rewritten (most frames pass unchanged). */
+    private static MethodFrame reframed(MethodFrame original, Method m) {
+        return m == original.method() ? original : new MethodFrame(original.channel(), m);
     }
 
     private void publish(int ch, ChannelLedger c, ContentAssembly p, Sink out) {
-        MethodFrame method = new MethodFrame(ch, upstreamNames(p.method().method()));
+        MethodFrame method = reframed(p.method(), upstreamNames(p.method().method()));
         if (c.tx) {
             // tx and confirms exclude each other: a transaction's publishes are the commit's business
             c.txDirty = true;
@@ -269,7 +274,13 @@ public final class ProxiedSession {
             c.inFlight = null;
         }
         switch (m.type()) {
-            case QUEUE_DECLARE_OK -> m = m.with("queue", renames.clientName(m.str("queue")));
+            case QUEUE_DECLARE_OK -> {
+                String name = m.str("queue");
+                String clientName = renames.clientName(name);
+                if (!clientName.equals(name)) {
+                    m = m.with("queue", clientName);
+                }
+            }
             case BASIC_DELIVER, BASIC_GET_OK -> {
                 c.delivering = new ContentAssembly(mf);
                 return;
@@ -306,7 +317,7 @@ public final class ProxiedSession {
             }
         }
         topology.fromBroker(ch, m);
-        out.toClient(new MethodFrame(ch, m));
+        out.toClient(reframed(mf, m));
     }
 
     /** Tags are mapped when a delivery is passed on whole: one cut by a loss never took a client tag. */
