@@ -149,6 +149,14 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** What the relay was doing, for the log when something ends unexpectedly. */
+    private String relayState() {
+        return "state " + state + ", upstream " + (upstream == null ? "none" : upstreamNode + (upstream.isWritable()
+                ? " writable" : " not writable")) + ", client reads " + (clientReadPaused ? "paused" : "on")
+                + ", broker reads " + (upstreamReadPaused ? "paused" : "on") + ", held frames " + held.size()
+                + ", unconfirmed bytes " + (session == null ? 0 : session.keptBytes());
+    }
+
     private boolean bufferFull() {
         return session.keptBytes() >= proxy.config().publishBufferBytes();
     }
@@ -269,7 +277,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             HeartbeatHandler.install(client.pipeline(), "codec-encoder", t.heartbeatSeconds(),
                     () -> clientReadPaused || state == State.RECOVERING,
                     silent -> {
-                        LOG.info("[{}] client silent for {} ms (2 heartbeat intervals): closing", id, silent.toMillis());
+                        LOG.warn("[{}] client silent for {} ms (2 heartbeat intervals): closing it ({})", id,
+                                silent.toMillis(), relayState());
                         client.close();
                     });
             clientTune.complete(t);
