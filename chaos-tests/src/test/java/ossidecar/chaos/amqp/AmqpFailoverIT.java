@@ -29,6 +29,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -75,8 +76,6 @@ class AmqpFailoverIT {
     private static final Duration FLAP_FOR = Duration.ofSeconds(60);
     private static final Duration FLAP_DOWN = Duration.ofMillis(1_500);
     private static final Duration FLAP_UP = Duration.ofMillis(1_500);
-    /** About 20 flaps fit in 60 s. */
-    private static final int MIN_FLAPS = 10;
 
     private static final String HA_POLICY = "failover-ha";
     private static final String MIRRORED_PREFIX = "failover-mirrored-";
@@ -133,20 +132,38 @@ class AmqpFailoverIT {
         runScenario(QueueKind.QUORUM, Fault.KILL, false);
     }
 
+    /**
+     * Opt-in soak: {@code -Dsoak.minutes=N} flaps the node under the client for N minutes under
+     * a confirming publisher (300 msg/s). Raise {@code -Dfailsafe.fork.timeout} (seconds) past
+     * the whole run for long soaks.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "soak.minutes", matches = "[1-9][0-9]*")
+    void soakFlappingForMinutes() throws Exception {
+        Duration soak = Duration.ofMinutes(Long.parseLong(System.getProperty("soak.minutes")));
+        int messages = (int) (FLAP_RATE * (soak.toSeconds() + 30));
+        runScenario(QueueKind.QUORUM, Fault.FLAP, true, messages, soak);
+    }
+
     private static void runScenario(QueueKind kind, Fault fault, boolean confirms) throws Exception {
+        runScenario(kind, fault, confirms, MESSAGES, FLAP_FOR);
+    }
+
+    private static void runScenario(QueueKind kind, Fault fault, boolean confirms, int messages, Duration flapFor)
+            throws Exception {
         int rate = fault == Fault.FLAP ? FLAP_RATE : RATE;
         String label = fault.name().toLowerCase().replace('_', '-');
         try (TestQueue queue = TestQueue.declare(kind, label);
              Upstreams upstreams = fault.viaToxiproxy() ? Upstreams.viaToxiproxy(label) : Upstreams.direct();
              ProxyUnderTest proxy = ProxyUnderTest.start(PRIORITY, upstreams::port, HEARTBEAT, OUTAGE_LIMIT);
-             Chaos chaos = new Chaos(upstreams, proxy);
-             NumberedWorkload workload = NumberedWorkload.start(proxy.factory(), queue.name, MESSAGES, confirms, rate)) {
+             Chaos chaos = new Chaos(upstreams, proxy, flapFor);
+             NumberedWorkload workload = NumberedWorkload.start(proxy.factory(), queue.name, messages, confirms, rate)) {
             workload.awaitProgress(fault == Fault.FLAP ? FLAP_FROM : FAULT_AT, Duration.ofSeconds(60));
             Await.until(Duration.ofSeconds(10), () -> proxy.upstreamConnections(VICTIM) >= 2,
                     "both workload connections upstream on the victim rabbit-" + VICTIM);
 
             String injected = chaos.inject(fault);
-            NumberedWorkload.Result result = workload.finish(Duration.ofSeconds(MESSAGES / rate).plus(FINISH_SLACK));
+            NumberedWorkload.Result result = workload.finish(Duration.ofSeconds(messages / rate).plus(FINISH_SLACK));
             RecoveryMeters recovery = RecoveryMeters.read(proxy.meters);
             System.out.printf("failover %s, %s queue: %s%n  client: %s%n  proxy:  %s%n",
                     fault, kind, injected, result, recovery);
@@ -154,7 +171,8 @@ class AmqpFailoverIT {
             assertClientSawNothing(result, recovery);
             if (fault == Fault.FLAP) {
                 // fewer than about half the planned flaps: the proxy was rarely back on a node
-                assertTrue(chaos.flaps >= MIN_FLAPS, "only " + chaos.flaps + " flaps in " + FLAP_FOR);
+                long planned = flapFor.toMillis() / (FLAP_DOWN.toMillis() + FLAP_UP.toMillis());
+                assertTrue(chaos.flaps >= planned / 2, "only " + chaos.flaps + " flaps in " + flapFor);
             }
         }
     }
@@ -177,7 +195,7 @@ class AmqpFailoverIT {
         try (TestExchange exchange = TestExchange.declare();
              Upstreams upstreams = Upstreams.direct();
              ProxyUnderTest proxy = ProxyUnderTest.start(PRIORITY, upstreams::port, HEARTBEAT, OUTAGE_LIMIT);
-             Chaos chaos = new Chaos(upstreams, proxy);
+             Chaos chaos = new Chaos(upstreams, proxy, FLAP_FOR);
              Connection admin = cluster.connectionFactory(SURVIVOR).newConnection("failover-publisher")) {
             Channel publisher = admin.createChannel();
             publisher.confirmSelect();
@@ -278,12 +296,14 @@ class AmqpFailoverIT {
     private static final class Chaos implements AutoCloseable {
         private final Upstreams upstreams;
         private final ProxyUnderTest proxy;
+        private final Duration flapFor;
         /** Upstream connections cut while flapping. */
         private int flaps;
 
-        Chaos(Upstreams upstreams, ProxyUnderTest proxy) {
+        Chaos(Upstreams upstreams, ProxyUnderTest proxy, Duration flapFor) {
             this.upstreams = upstreams;
             this.proxy = proxy;
+            this.flapFor = flapFor;
         }
 
         /** Applies the fault to the victim (or, flapping, to whichever node is under the client) and describes it. */
@@ -317,7 +337,7 @@ class AmqpFailoverIT {
                 }
                 case FLAP -> {
                     flaps = flap();
-                    return flaps + " flaps in " + FLAP_FOR + " (node under the client disabled "
+                    return flaps + " flaps in " + flapFor + " (node under the client disabled "
                             + FLAP_DOWN.toMillis() + " ms, then enabled " + FLAP_UP.toMillis() + " ms)";
                 }
                 default -> throw new IllegalArgumentException("no such fault: " + fault);
@@ -334,9 +354,9 @@ class AmqpFailoverIT {
             return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         }
 
-        /** For {@link #FLAP_FOR}: disable the Toxiproxy of the node under the client, wait, enable, wait. */
+        /** For {@code flapFor}: disable the Toxiproxy of the node under the client, wait, enable, wait. */
         private int flap() throws Exception {
-            long end = System.nanoTime() + FLAP_FOR.toNanos();
+            long end = System.nanoTime() + flapFor.toNanos();
             int flaps = 0;
             while (System.nanoTime() < end) {
                 OptionalInt node = proxy.busiestNode();
