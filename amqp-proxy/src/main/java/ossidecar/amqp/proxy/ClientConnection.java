@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 import ossidecar.amqp.codec.AmqpConstants;
 import ossidecar.amqp.codec.AmqpFrameDecoder;
 import ossidecar.amqp.codec.AmqpFrameEncoder;
+import ossidecar.amqp.codec.ContentBodyFrame;
+import ossidecar.amqp.codec.ContentHeaderFrame;
 import ossidecar.amqp.codec.Frame;
 import ossidecar.amqp.codec.HeartbeatFrame;
 import ossidecar.amqp.codec.MalformedFrame;
@@ -45,10 +47,12 @@ import ossidecar.core.pool.BackendPool.Backend;
  *
  * <p>The client channel lives for the whole connection; the upstream is a replaceable link.
  * When the upstream is lost (socket error, heartbeat death, 320 from a node shutting down)
- * the client is held, not closed: the proxy stops reading it (its heartbeats are still sent),
- * connects to the next node as the same user, replays what {@link ProxiedSession} recorded,
- * and only then swaps the new upstream in and reads the client again. If no node takes over
- * within the outage limit the client gets a clean 320 with the reason.
+ * the client is held, not closed: nothing it sends is relayed (its frames are held in order,
+ * up to the buffer bound, so that a close or a vanished client is still seen; the proxy's
+ * heartbeats to it go on). The proxy connects to the next node as the same user, replays what
+ * {@link ProxiedSession} recorded, and only then swaps the new upstream in and relays the
+ * held frames. If no node takes over within the outage limit the client gets a clean 320
+ * with the reason.
  */
 final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
@@ -79,8 +83,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private long republished;
     private final Sink sink = new Sink();
     private Recovery recovery;
-    /** Client frames not relayed yet (read during a recovery, or past the publish-buffer bound): relayed in order once there is room. */
+    /** Client frames not relayed yet (read during a recovery, or past the buffer bound): relayed in order once there is room. */
     private final Deque<Frame> held = new ArrayDeque<>();
+    private long heldBytes;
 
     ClientConnection(String id, AmqpProxyContext proxy) {
         this.id = id;
@@ -108,8 +113,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof HeartbeatFrame) {
                 // liveness only: the proxy answers the client's heartbeats itself
             } else if (msg instanceof Frame f) {
-                if (state == State.RECOVERING || (state == State.OPEN && (!held.isEmpty() || bufferFull()))) {
-                    held.add(ReferenceCountUtil.retain(f)); // order kept: relayed once there is room again
+                if (state == State.RECOVERING && isConnectionClose(f)) {
+                    closedWhileHeld();
+                } else if (state == State.RECOVERING || (state == State.OPEN && (!held.isEmpty() || bufferFull()))) {
+                    hold(f); // order kept: relayed once there is room again
                 } else {
                     fromClient(f);
                 }
@@ -125,10 +132,44 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             upstream.flush();
             ctx.flush();
             readClientIfRoom();
-        } else if (state != State.CLOSED && state != State.CONNECTING && state != State.RECOVERING) {
+        } else if (state == State.RECOVERING) {
+            // held clients are still read, so that a close or a vanished client is seen, up to the buffer bound
+            ctx.flush();
+            if (bufferFull()) {
+                clientReadPaused = true;
+            } else {
+                ctx.read();
+            }
+        } else if (state != State.CLOSED && state != State.CONNECTING) {
             ctx.flush();
             ctx.read();
         }
+    }
+
+    private void hold(Frame f) {
+        held.add(ReferenceCountUtil.retain(f));
+        heldBytes += heldSize(f);
+    }
+
+    private static long heldSize(Frame f) {
+        if (f instanceof ContentBodyFrame b) {
+            return b.payload().readableBytes();
+        }
+        return f instanceof ContentHeaderFrame h ? h.properties().readableBytes() + 14 : 64;
+    }
+
+    private static boolean isConnectionClose(Frame f) {
+        return f instanceof MethodFrame mf && mf.channel() == 0 && mf.method().type() == MethodType.CONNECTION_CLOSE;
+    }
+
+    /** The client closed its connection while held: answered at once, the recovery is dropped. */
+    private void closedWhileHeld() {
+        LOG.info("[{}] client closed the connection while held for a recovery", id);
+        recovery.abandon();
+        recovery = null;
+        state = State.CLOSED;
+        client.writeAndFlush(new MethodFrame(0, Method.of(MethodType.CONNECTION_CLOSE_OK)))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /**
@@ -157,15 +198,17 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 + ", unconfirmed bytes " + (session == null ? 0 : session.keptBytes());
     }
 
+    /** The per-connection bound covers kept publishes and frames held back alike. */
     private boolean bufferFull() {
-        return session.keptBytes() >= proxy.config().publishBufferBytes();
+        return session.keptBytes() + heldBytes >= proxy.config().publishBufferBytes();
     }
 
     /** Relays frames held back (during a recovery, or past the buffer bound) while there is room. */
     private void relayHeld() {
         boolean relayed = false;
-        while (!held.isEmpty() && state == State.OPEN && !bufferFull()) {
+        while (!held.isEmpty() && state == State.OPEN && session.keptBytes() < proxy.config().publishBufferBytes()) {
             Frame f = held.poll();
+            heldBytes -= heldSize(f);
             try {
                 fromClient(f);
                 relayed = true;
@@ -205,6 +248,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         closeUpstream();
         held.forEach(ReferenceCountUtil::release);
         held.clear();
+        heldBytes = 0;
         if (session != null) {
             session.close();
         }
@@ -275,7 +319,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             client.pipeline().get(AmqpFrameDecoder.class).setMaxFrameSize(t.frameMax());
             // the client's silence does not count while the proxy itself is not reading it
             HeartbeatHandler.install(client.pipeline(), "codec-encoder", t.heartbeatSeconds(),
-                    () -> clientReadPaused || state == State.RECOVERING,
+                    () -> clientReadPaused,
                     silent -> {
                         LOG.warn("[{}] client silent for {} ms (2 heartbeat intervals): closing it ({})", id,
                                 silent.toMillis(), relayState());
@@ -746,6 +790,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             LOG.warn("[{}] giving up recovery after {} ms: {}", id, since(startedNanos).toMillis(), why);
             held.forEach(ReferenceCountUtil::release);
             held.clear();
+            heldBytes = 0;
             state = State.OPEN; // closeClient only acts on a connection that is not closing yet
             closeClient(ReplyCode.CONNECTION_FORCED, why);
         }
