@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,6 @@ import ossidecar.amqp.codec.MethodType;
 import ossidecar.amqp.codec.ProtocolHeader;
 import ossidecar.amqp.codec.ReplyCode;
 import ossidecar.amqp.recovery.ProxiedSession;
-import ossidecar.amqp.recovery.TopologyRecorder;
 import ossidecar.core.pool.BackendPool.Backend;
 
 /**
@@ -80,7 +79,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean upstreamReadPaused;
     private ProxiedSession session;
     private int reportedChannels;
-    private long republished;
+    private final SessionEventLog events;
     private final Sink sink = new Sink();
     private Recovery recovery;
     /** Client frames not relayed yet (read during a recovery, or past the buffer bound): relayed in order once there is room. */
@@ -90,6 +89,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     ClientConnection(String id, AmqpProxyContext proxy) {
         this.id = id;
         this.proxy = proxy;
+        this.events = new SessionEventLog(id, proxy.metrics());
     }
 
     // ---------------------------------------------------------------- client side
@@ -309,7 +309,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         Method m = mf.method();
         if (state == State.AWAIT_START_OK && m.type() == MethodType.CONNECTION_START_OK) {
             state = State.AWAIT_TUNE_OK;
-            session = new ProxiedSession(takesServerCancels(m.table("client-properties")), new SessionEvents());
+            session = new ProxiedSession(takesServerCancels(m.table("client-properties")), events);
             startOk.complete(new StartOkParams(ProxyIdentity.annotate(m.table("client-properties"), id),
                     m.str("mechanism"), m.longstrBytes("response"), m.str("locale")));
         } else if (state == State.AWAIT_TUNE_OK && m.type() == MethodType.CONNECTION_TUNE_OK) {
@@ -518,7 +518,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (f.channel() != 0) {
-            if (recovery != null && f instanceof MethodFrame mf && recovery.replay.onMethod(mf)) {
+            if (recovery != null && f instanceof MethodFrame mf && recovery.onReplayAnswer(mf)) {
                 return;
             }
             session.fromBroker(f, sink);
@@ -595,7 +595,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.RECOVERING;
-        recovery = new Recovery(node, reason);
+        recovery = new Recovery(new RecoveryHost(), node, reason);
         recovery.nextAttempt();
     }
 
@@ -607,204 +607,94 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- failover
 
-    /**
-     * One recovery of this connection: attempts on node after node (the lost one last) until
-     * a replay completes or the outage limit passes. Runs on the client's event loop.
-     */
-    private final class Recovery {
-        private final long startedNanos = System.nanoTime();
-        private final long deadlineNanos;
-        private final TopologyRecorder.Plan plan;
-        private final String lostNode;
-        private Deque<Backend> candidates;
-        private Channel attempt;
-        private Backend attemptNode;
-        private Replay replay;
-        private String lastError;
-        private int round;
-        private ScheduledFuture<?> attemptTimeout;
-
-        Recovery(Backend lost, String reason) {
-            this.deadlineNanos = startedNanos + proxy.config().outageLimit().toNanos();
-            this.lostNode = String.valueOf(lost);
-            this.lastError = reason;
-            this.plan = session.upstreamLost();
-            this.candidates = new ArrayDeque<>(proxy.pool().attemptOrder(lost == null ? null : lost.node()));
-            proxy.metrics().recovering.incrementAndGet();
-            client.executor().schedule(this::deadlineReached, proxy.config().outageLimit().toMillis(),
-                    TimeUnit.MILLISECONDS);
-            LOG.warn("[{}] lost broker {}: {}; holding the client and recovering ({} channels, {} consumers, "
-                            + "{} entities to replay, {} bytes of unconfirmed publishes)", id, lost, reason,
-                    plan.channels().size(), plan.consumers().size(), plan.size(), session.keptBytes());
+    /** What a {@link Recovery} needs from this connection; every call runs on the client's event loop. */
+    private final class RecoveryHost implements Recovery.Host {
+        @Override
+        public String id() {
+            return id;
         }
 
-        void nextAttempt() {
-            if (state != State.RECOVERING) {
-                return;
-            }
-            if (System.nanoTime() - deadlineNanos > 0) {
-                giveUp();
-                return;
-            }
-            Backend b = candidates.poll();
-            if (b == null) {
-                // every node failed this round: wait a little, then try them all again
-                Duration pause = Replay.backoff(round++ + 2);
-                candidates = new ArrayDeque<>(proxy.pool().attemptOrder());
-                client.executor().schedule(this::nextAttempt, pause.toMillis(), TimeUnit.MILLISECONDS);
-                return;
-            }
-            long started = System.nanoTime();
-            attemptNode = b;
-            UpstreamHandshake handshake = new UpstreamHandshake(startOk, clientTune, virtualHost,
-                    proxy.config().heartbeatSeconds(), start -> { }, tune -> { });
-            ChannelFuture connect = bootstrap(b, handshake).connect(b.node().address().host(), b.node().address().port());
-            Channel ch = connect.channel();
-            attempt = ch;
-            armTimeout(ch, b);
-            connect.addListener(f -> {
-                if (!f.isSuccess() && attempt == ch && state == State.RECOVERING) {
-                    proxy.pool().connectFailed(b, since(started), f.cause());
-                    attemptFailed(b, rootMessage(f.cause()));
-                }
-            });
-            handshake.ready().whenComplete((tune, err) -> client.executor().execute(() -> {
-                if (attempt != ch || state != State.RECOVERING) {
-                    ch.close();
-                    return;
-                }
-                if (err != null) {
-                    Throwable cause = err instanceof CompletionException ? err.getCause() : err;
-                    proxy.pool().connectFailed(b, since(started), cause);
-                    ch.close();
-                    attemptFailed(b, rootMessage(cause));
-                    return;
-                }
-                proxy.pool().connected(b, since(started));
-                startReplay(ch, b, tune);
-            }));
+        @Override
+        public AmqpProxyContext proxy() {
+            return proxy;
         }
 
-        /** Bounds one attempt: a node that accepts the socket but never answers must not hold the client. */
-        private void armTimeout(Channel ch, Backend b) {
-            long ms = Math.max(proxy.config().connectTimeout().toMillis() * 2,
-                    TimeUnit.SECONDS.toMillis(2L * Math.max(1, proxy.config().heartbeatSeconds())));
-            attemptTimeout = client.executor().schedule(() -> {
-                if (attempt == ch && state == State.RECOVERING) {
-                    LOG.info("[{}] recovery attempt on {} took over {} ms: trying the next node", id, b, ms);
-                    if (upstream == ch) {
-                        upstreamLost("recovery attempt timed out after " + ms + " ms", true);
-                    } else {
-                        ch.close();
-                        attemptFailed(b, "no answer within " + ms + " ms");
-                    }
-                }
-            }, ms, TimeUnit.MILLISECONDS);
+        @Override
+        public EventExecutor executor() {
+            return client.executor();
         }
 
-        private void startReplay(Channel ch, Backend b, TuneParams tune) {
-            // from here the attempt is the live upstream: its death or a refusal ends the attempt
+        @Override
+        public ProxiedSession session() {
+            return session;
+        }
+
+        @Override
+        public boolean heldFor(Recovery r) {
+            return recovery == r && state == State.RECOVERING;
+        }
+
+        @Override
+        public ChannelFuture connect(Backend b, UpstreamHandshake handshake) {
+            return bootstrap(b, handshake).connect(b.node().address().host(), b.node().address().port());
+        }
+
+        @Override
+        public UpstreamHandshake handshakeAsTheClient() {
+            // the client's own start-ok, tune-ok and vhost, recorded when it connected
+            return new UpstreamHandshake(startOk, clientTune, virtualHost, proxy.config().heartbeatSeconds(),
+                    start -> { }, tune -> { });
+        }
+
+        @Override
+        public void adopt(Channel ch, Backend b, TuneParams tune) {
             upstream = ch;
             upstreamNode = b;
             brokerBlocked = false; // that was the old node's state
             installRelay(ch, b, tune);
-            replay = new Replay(plan, session,
-                    frame -> ch.writeAndFlush(frame),
-                    (task, delay) -> client.executor().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS));
-            replay.done().whenComplete((entities, err) -> client.executor().execute(() -> {
-                if (attempt != ch || state != State.RECOVERING) {
-                    return;
-                }
-                if (err == null) {
-                    finish(entities);
-                } else if (upstream == ch) {
-                    upstreamLost(rootMessage(err), false);
-                }
-            }));
-            ch.read();
-            replay.start();
         }
 
-        void attemptFailed(Backend b, String why) {
-            if (attemptTimeout != null) {
-                attemptTimeout.cancel(false);
-            }
-            if (replay != null) {
-                replay.abort(new IllegalStateException(why));
-                replay = null;
-            }
-            attempt = null;
-            lastError = b + ": " + why;
-            proxy.metrics().recoveryAttemptsFailed.increment();
-            LOG.info("[{}] recovery attempt on {} failed: {}", id, b, why);
-            client.executor().execute(this::nextAttempt);
+        @Override
+        public boolean isUpstream(Channel ch) {
+            return upstream == ch;
         }
 
-        private void finish(int entities) {
-            attemptTimeout.cancel(false);
+        @Override
+        public void upstreamFailed(String reason, boolean nodeFault) {
+            upstreamLost(reason, nodeFault);
+        }
+
+        @Override
+        public void dropUpstream(Channel ch) {
+            if (upstream == ch) {
+                proxy.pool().released(upstreamNode);
+                upstream = null;
+                upstreamNode = null;
+            }
+            ch.close();
+        }
+
+        @Override
+        public long resume() {
             recovery = null;
             state = State.OPEN;
-            long republishedBefore = republished;
+            long before = events.republished();
             session.resume(sink);
-            Duration took = since(startedNanos);
-            proxy.metrics().recovered(took, entities);
-            proxy.metrics().recovering.decrementAndGet();
-            LOG.warn("[{}] recovered on {} in {} ms after losing {}: replayed {} entities, re-published {} messages",
-                    id, attemptNode, took.toMillis(), lostNode, entities, republished - republishedBefore);
             upstream.flush();
             client.flush();
             readClientIfRoom();
             syncChannelGauge();
+            return events.republished() - before;
         }
 
-        /** The outage limit passed with an attempt still running: it is not waited for. */
-        private void deadlineReached() {
-            if (recovery != this || state != State.RECOVERING) {
-                return;
-            }
-            if (attemptTimeout != null) {
-                attemptTimeout.cancel(false);
-            }
-            if (replay != null) {
-                replay.abort(new IllegalStateException("outage limit reached"));
-            }
-            Channel a = attempt;
-            attempt = null;
-            if (a != null) {
-                if (upstream == a) {
-                    proxy.pool().released(upstreamNode);
-                    upstream = null;
-                    upstreamNode = null;
-                }
-                a.close();
-            }
-            giveUp();
-        }
-
-        private void giveUp() {
+        @Override
+        public void giveUp(String why) {
             recovery = null;
-            proxy.metrics().gaveUp(since(startedNanos));
-            proxy.metrics().recovering.decrementAndGet();
-            String why = "CONNECTION_FORCED - no RabbitMQ node took over within the outage limit of "
-                    + proxy.config().outageLimit().toSeconds() + " s (last error: " + lastError + ")";
-            LOG.warn("[{}] giving up recovery after {} ms: {}", id, since(startedNanos).toMillis(), why);
             held.forEach(ReferenceCountUtil::release);
             held.clear();
             heldBytes = 0;
             state = State.OPEN; // closeClient only acts on a connection that is not closing yet
             closeClient(ReplyCode.CONNECTION_FORCED, why);
-        }
-
-        /** The client went away while it was held. */
-        void abandon() {
-            if (attemptTimeout != null) {
-                attemptTimeout.cancel(false);
-            }
-            if (attempt != null && attempt != upstream) {
-                attempt.close();
-            }
-            attempt = null;
-            proxy.metrics().recovering.decrementAndGet();
         }
     }
 
@@ -820,37 +710,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         public void toClient(Frame frame) {
             proxy.metrics().framesBrokerToClient.increment();
             client.write(frame);
-        }
-    }
-
-    /** The session's events, to the metrics and the log. */
-    private final class SessionEvents implements ProxiedSession.Events {
-        @Override
-        public void acksAbsorbed(int count) {
-            proxy.metrics().acksAbsorbed.increment(count);
-        }
-
-        @Override
-        public void republished(int count) {
-            republished += count;
-            proxy.metrics().republished.increment(count);
-        }
-
-        @Override
-        public void keptBytesChanged(long delta) {
-            proxy.metrics().publishBufferBytes.addAndGet(delta);
-        }
-
-        @Override
-        public void serverCancelDropped(int channel, String consumerTag) {
-            LOG.info("[{}] broker cancelled consumer '{}' on channel {}; the client did not advertise "
-                    + "consumer_cancel_notify, so it is not told", id, consumerTag, channel);
-        }
-
-        @Override
-        public void transactionLost(int channel) {
-            LOG.warn("[{}] channel {}: uncommitted transaction lost in failover; closing the channel with 406", id,
-                    channel);
         }
     }
 
@@ -905,11 +764,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static Duration since(long startNanos) {
+    static Duration since(long startNanos) {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    private static String rootMessage(Throwable t) {
+    static String rootMessage(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();

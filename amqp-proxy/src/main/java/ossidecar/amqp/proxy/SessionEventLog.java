@@ -1,0 +1,51 @@
+package ossidecar.amqp.proxy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import ossidecar.amqp.recovery.ProxiedSession;
+
+/** A client session's failover events, to the proxy's metrics and the log under the connection's id. */
+final class SessionEventLog implements ProxiedSession.Events {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final String id;
+    private final AmqpProxyMetrics metrics;
+    private long republished;
+
+    SessionEventLog(String id, AmqpProxyMetrics metrics) {
+        this.id = id;
+        this.metrics = metrics;
+    }
+
+    /** Publishes this connection sent again after failovers, in total. */
+    long republished() {
+        return republished;
+    }
+
+    @Override
+    public void acksAbsorbed(int count) {
+        metrics.acksAbsorbed.increment(count);
+    }
+
+    @Override
+    public void republished(int count) {
+        republished += count;
+        metrics.republished.increment(count);
+    }
+
+    @Override
+    public void keptBytesChanged(long delta) {
+        metrics.publishBufferBytes.addAndGet(delta);
+    }
+
+    @Override
+    public void serverCancelDropped(int channel, String consumerTag) {
+        LOG.info("[{}] broker cancelled consumer '{}' on channel {}; the client did not advertise "
+                + "consumer_cancel_notify, so it is not told", id, consumerTag, channel);
+    }
+
+    @Override
+    public void transactionLost(int channel) {
+        LOG.warn("[{}] channel {}: uncommitted transaction lost in failover; closing the channel with 406", id, channel);
+    }
+}
