@@ -47,11 +47,13 @@ final class SidecarRuntime implements AutoCloseable {
         StatusReports status = new StatusReports();
         Map<String, NodeRegistry> pools = new LinkedHashMap<>();
         List<AutoCloseable> proxies = new ArrayList<>();
+        AmqpProxy amqp = null;
         try {
             if (config.amqp().enabled()) {
                 NodeRegistry amqpNodes = new NodeRegistry("amqp", metrics.registry(), Clock.systemUTC());
                 pools.put("amqp", amqpNodes);
-                proxies.add(AmqpProxy.start(config.amqp(), amqpNodes, metrics.registry()));
+                amqp = AmqpProxy.start(config.amqp(), amqpNodes, metrics.registry());
+                proxies.add(amqp);
             }
         } catch (RuntimeException | InterruptedException e) {
             closeAll(proxies);
@@ -73,12 +75,14 @@ final class SidecarRuntime implements AutoCloseable {
             throw e;
         }
         GaleraTopology galera = topology;
+        AmqpProxy amqpProxy = amqp;
         pools.forEach((name, registry) -> {
             health.register(name, registry::health);
             if (name.equals("db")) {
                 status.register(name, () -> Map.of("listen", listen(config, name), "galera", galera.status()));
             } else {
-                status.register(name, () -> Map.of("listen", listen(config, name), "nodes", registry.status()));
+                status.register(name, () -> Map.of("listen", listen(config, name), "nodes", registry.status(),
+                        "clients", amqpProxy.status()));
             }
         });
         AdminServer admin = null;

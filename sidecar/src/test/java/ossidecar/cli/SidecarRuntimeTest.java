@@ -25,6 +25,8 @@ class SidecarRuntimeTest {
             assertEquals(200, status.statusCode());
             assertTrue(status.body().contains("\"node\" : \"r1\""), status.body());
             assertTrue(status.body().contains("\"state\" : \"UNKNOWN\""), status.body());
+            assertTrue(status.body().contains("\"held_for_recovery\" : 0"), status.body());
+            assertTrue(status.body().contains("\"r1\" : 0"), "upstream connections per node: " + status.body());
             assertEquals(1, rt.pools().size());
         }
     }

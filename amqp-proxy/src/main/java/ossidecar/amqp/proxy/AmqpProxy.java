@@ -12,6 +12,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -35,11 +37,13 @@ public final class AmqpProxy implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel server;
     private final BackendPool pool;
+    private final AmqpProxyMetrics metrics;
 
-    private AmqpProxy(EventLoopGroup group, Channel server, BackendPool pool) {
+    private AmqpProxy(EventLoopGroup group, Channel server, BackendPool pool, AmqpProxyMetrics metrics) {
         this.group = group;
         this.server = server;
         this.pool = pool;
+        this.metrics = metrics;
     }
 
     public static AmqpProxy start(AmqpProxyConfig config, NodeRegistry nodes, MeterRegistry meters)
@@ -69,7 +73,7 @@ public final class AmqpProxy implements AutoCloseable {
                     .bind(config.listen().host(), config.listen().port()).sync().channel();
             LOG.info("amqp proxy listening on {} for nodes {} ({})", server.localAddress(), pool.backends(),
                     config.strategy());
-            return new AmqpProxy(group, server, pool);
+            return new AmqpProxy(group, server, pool, ctx.metrics());
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
@@ -82,6 +86,20 @@ public final class AmqpProxy implements AutoCloseable {
 
     public BackendPool pool() {
         return pool;
+    }
+
+    /**
+     * For {@code /status}: open client connections, those held while the proxy rebuilds them
+     * on another node, and open upstream connections per node (where the clients are now).
+     */
+    public Map<String, Object> status() {
+        Map<String, Object> upstreams = new LinkedHashMap<>();
+        pool.backends().forEach(b -> upstreams.put(b.node().name(), b.connections()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("client_connections", metrics.connections.get());
+        out.put("held_for_recovery", metrics.recovering.get());
+        out.put("upstream_connections", upstreams);
+        return out;
     }
 
     @Override
