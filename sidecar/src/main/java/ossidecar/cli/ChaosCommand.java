@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import ossidecar.amqp.proxy.AmqpProxy;
+import ossidecar.amqp.proxy.RecoveryStats;
 import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.RabbitCluster;
 import ossidecar.chaos.harness.RabbitNode;
 import ossidecar.cli.demo.AmqpWorkload;
 import ossidecar.cli.demo.DemoClock;
-import ossidecar.cli.demo.RecoveryReport;
 import ossidecar.core.config.AmqpProxyConfig;
 import ossidecar.core.config.BackendNode;
 import ossidecar.core.config.ConnectStrategy;
@@ -109,7 +109,7 @@ final class ChaosCommand implements Command {
                 clock.say("%s on %s", fault.name(), victim.name());
                 fault.inject().accept(victim);
                 if (fault.healOnDetection()) {
-                    Await.until(BOUND, () -> RecoveryReport.of(meters).started() > 0, "the proxy to detect " + fault.name());
+                    Await.until(BOUND, () -> proxy.recoveryStats().started() > 0, "the proxy to detect " + fault.name());
                     fault.heal().accept(victim);
                 }
                 int before = w.received();
@@ -120,11 +120,11 @@ final class ChaosCommand implements Command {
                 victim.awaitReady(BOUND);
                 w.close();
                 Await.until(BOUND, () -> w.confirmedNotReceived() == 0, "confirmed messages delivered");
-                RecoveryReport recovery = RecoveryReport.of(meters);
+                RecoveryStats recovery = proxy.recoveryStats();
                 clock.say("%s: %d connection losses the client saw; proxy: %s", fault.name(), w.connectionLosses(),
                         recovery);
                 return new Outcome(fault.name(), w.published(), w.confirmed(), w.confirmedNotReceived(), w.duplicates(),
-                        w.connectionLosses(), recovery.maxMillis());
+                        w.connectionLosses(), recovery.longestMillis());
             } catch (Await.TimeoutException e) {
                 clock.say("%s: %s", fault.name(), e.getMessage());
                 return new Outcome(fault.name(), w.published(), w.confirmed(), -1, w.duplicates(), w.connectionLosses(), -1);

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.LoggerFactory;
 import ossidecar.amqp.proxy.AmqpProxy;
+import ossidecar.amqp.proxy.RecoveryStats;
 import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.GaleraCluster;
 import ossidecar.chaos.harness.RabbitCluster;
 import ossidecar.cli.demo.AmqpWorkload;
 import ossidecar.cli.demo.DemoClock;
-import ossidecar.cli.demo.RecoveryReport;
 import ossidecar.core.config.AmqpProxyConfig;
 import ossidecar.core.config.BackendNode;
 import ossidecar.core.config.ConnectStrategy;
@@ -91,7 +91,7 @@ final class DemoCommand implements Command {
             clock.say("rabbit-1 rejoined: running nodes %s", rabbit.clusterRunningNodes());
             workload.close();
             await("every confirmed message delivered", () -> workload.confirmedNotReceived() == 0);
-            RecoveryReport recovery = RecoveryReport.of(meters);
+            RecoveryStats recovery = proxy.recoveryStats();
             clock.say("AMQP summary: %d published, %d confirmed, %d received, %d duplicates, "
                             + "confirmed but lost: %d, connection losses the client saw: %d",
                     workload.published(), workload.confirmed(), workload.received(), workload.duplicates(),

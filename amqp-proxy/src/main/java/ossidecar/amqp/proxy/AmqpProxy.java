@@ -88,6 +88,11 @@ public final class AmqpProxy implements AutoCloseable {
         return pool;
     }
 
+    /** Failover counters since start: recoveries by outcome, their duration, what they replayed and re-sent. */
+    public RecoveryStats recoveryStats() {
+        return metrics.recoveryStats();
+    }
+
     /**
      * For {@code /status}: open client connections, those held while the proxy rebuilds them
      * on another node, and open upstream connections per node (where the clients are now).

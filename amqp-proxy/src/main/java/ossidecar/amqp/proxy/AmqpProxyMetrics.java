@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,6 +29,9 @@ final class AmqpProxyMetrics {
     private final Counter gaveUpCount;
     private final Timer recoveryDuration;
     private final Counter replayedEntities;
+    private final AtomicLong heartbeatDeaths = new AtomicLong();
+    /** The longest recovery since start (the timer's own max decays with its time window). */
+    private final AtomicLong longestRecoveryNanos = new AtomicLong();
 
     AmqpProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -68,13 +72,25 @@ final class AmqpProxyMetrics {
 
     void recovered(Duration took, int entities) {
         recoveredCount.increment();
-        recoveryDuration.record(took);
+        recordRecovery(took);
         replayedEntities.increment(entities);
     }
 
     void gaveUp(Duration took) {
         gaveUpCount.increment();
+        recordRecovery(took);
+    }
+
+    private void recordRecovery(Duration took) {
         recoveryDuration.record(took);
+        longestRecoveryNanos.accumulateAndGet(took.toNanos(), Math::max);
+    }
+
+    RecoveryStats recoveryStats() {
+        return new RecoveryStats((long) recoveredCount.count(), (long) gaveUpCount.count(), recovering.get(),
+                longestRecoveryNanos.get() / 1_000_000, Math.round(recoveryDuration.mean(TimeUnit.MILLISECONDS)),
+                (long) replayedEntities.count(), (long) republished.count(), (long) acksAbsorbed.count(),
+                heartbeatDeaths.get());
     }
 
     private Counter frames(String direction) {
@@ -88,6 +104,7 @@ final class AmqpProxyMetrics {
     }
 
     void heartbeatDeath(String node, Duration silentFor) {
+        heartbeatDeaths.incrementAndGet();
         Counter.builder("sidecar.amqp.heartbeat.deaths").tag("node", node)
                 .description("broker connections declared dead after two silent heartbeat intervals")
                 .register(registry).increment();

@@ -8,15 +8,11 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -34,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import ossidecar.chaos.SharedClusters;
+import ossidecar.amqp.proxy.RecoveryStats;
 import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.RabbitCluster;
 import ossidecar.chaos.harness.RabbitNode;
@@ -164,7 +161,7 @@ class AmqpFailoverIT {
 
             String injected = chaos.inject(fault);
             NumberedWorkload.Result result = workload.finish(Duration.ofSeconds(messages / rate).plus(FINISH_SLACK));
-            RecoveryMeters recovery = RecoveryMeters.read(proxy.meters);
+            RecoveryStats recovery = proxy.proxy.recoveryStats();
             System.out.printf("failover %s, %s queue: %s%n  client: %s%n  proxy:  %s%n",
                     fault, kind, injected, result, recovery);
 
@@ -177,7 +174,7 @@ class AmqpFailoverIT {
         }
     }
 
-    private static void assertClientSawNothing(NumberedWorkload.Result r, RecoveryMeters m) {
+    private static void assertClientSawNothing(NumberedWorkload.Result r, RecoveryStats m) {
         assertAll(
                 () -> assertEquals(List.of(), r.clientFailures(), "the client saw an exception or close"),
                 () -> assertEquals(r.messages(), r.published(), () -> "every message published: " + r),
@@ -223,7 +220,7 @@ class AmqpFailoverIT {
                 assertEquals(1, proxy.upstreamConnections(VICTIM), "the client's upstream is on the victim");
 
                 String injected = chaos.inject(Fault.KILL);
-                Await.until(Duration.ofSeconds(30), () -> RecoveryMeters.read(proxy.meters).recovered() >= 1,
+                Await.until(Duration.ofSeconds(30), () -> proxy.proxy.recoveryStats().recovered() >= 1,
                         "the proxy to recover the client's connection");
 
                 // the queue died with the victim: the proxy declared a new one and bound it again
@@ -239,7 +236,7 @@ class AmqpFailoverIT {
                         "a passive declare of the old name succeeds and answers with it");
 
                 System.out.printf("failover of server-named exclusive queue %s, %s:%n  proxy:  %s%n", oldName,
-                        injected, RecoveryMeters.read(proxy.meters));
+                        injected, proxy.proxy.recoveryStats());
                 assertEquals(List.of(), clientFailures, "the client saw an exception, close or return");
             } finally {
                 client.abort(2_000);
@@ -348,7 +345,7 @@ class AmqpFailoverIT {
         private long awaitDetection() {
             long started = System.nanoTime();
             Await.until(DETECTION_TIMEOUT, () -> {
-                RecoveryMeters m = RecoveryMeters.read(proxy.meters);
+                RecoveryStats m = proxy.proxy.recoveryStats();
                 return m.heartbeatDeaths() > 0 || m.recovered() + m.gaveUp() > 0;
             }, "the proxy to declare the silent victim dead");
             return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -513,38 +510,6 @@ class AmqpFailoverIT {
                 proxied.close();
                 toxiproxy.close();
             }
-        }
-    }
-
-    /** The proxy's recovery meters, read defensively: a meter not registered reads as zero. */
-    record RecoveryMeters(double recovered, double gaveUp, long timedRecoveries, double maxRecoveryMs,
-                          double meanRecoveryMs, double republished, double acksAbsorbed, double heartbeatDeaths) {
-        private static final String RECOVERIES = "sidecar.amqp.recoveries";
-
-        static RecoveryMeters read(MeterRegistry meters) {
-            Collection<Timer> timers = meters.find("sidecar.amqp.recovery.duration").timers();
-            long n = timers.stream().mapToLong(Timer::count).sum();
-            double total = timers.stream().mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)).sum();
-            double max = timers.stream().mapToDouble(t -> t.max(TimeUnit.MILLISECONDS)).max().orElse(0);
-            return new RecoveryMeters(
-                    count(meters, RECOVERIES, "outcome", "recovered"),
-                    count(meters, RECOVERIES, "outcome", "gave_up"),
-                    n, max, n == 0 ? 0 : total / n,
-                    count(meters, "sidecar.amqp.republished"),
-                    count(meters, "sidecar.amqp.acks.absorbed"),
-                    count(meters, "sidecar.amqp.heartbeat.deaths"));
-        }
-
-        private static double count(MeterRegistry meters, String name, String... tags) {
-            return meters.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
-        }
-
-        @Override
-        public String toString() {
-            return String.format("recoveries recovered %.0f, gave up %.0f; recovery time max %.0f ms, mean %.0f ms"
-                            + " (%d timed); republished %.0f; acks absorbed %.0f; heartbeat deaths %.0f",
-                    recovered, gaveUp, maxRecoveryMs, meanRecoveryMs, timedRecoveries, republished, acksAbsorbed,
-                    heartbeatDeaths);
         }
     }
 }
