@@ -148,7 +148,7 @@ public final class ProxiedSession {
                 return;
             }
             case BASIC_ACK, BASIC_NACK, BASIC_REJECT -> {
-                clientSettles(ch, c, m, out);
+                clientSettles(c, mf, out);
                 return;
             }
             case CHANNEL_CLOSE_OK -> {
@@ -199,7 +199,8 @@ public final class ProxiedSession {
         }
     }
 
-    private void clientSettles(int ch, ChannelLedger c, Method m, Sink out) {
+    private void clientSettles(ChannelLedger c, MethodFrame mf, Sink out) {
+        Method m = mf.method();
         boolean multiple = m.type() != MethodType.BASIC_REJECT && m.bit("multiple");
         DeliveryTagMapper.Translation t = c.tags.fromClient(m.longlong("delivery-tag"), multiple);
         if (c.tx) {
@@ -211,11 +212,14 @@ public final class ProxiedSession {
         if (!t.forward()) {
             return;
         }
-        Method up = m.with("delivery-tag", t.upstreamTag());
-        if (m.type() != MethodType.BASIC_REJECT) {
+        Method up = m;
+        if (t.upstreamTag() != m.longlong("delivery-tag")) {
+            up = up.with("delivery-tag", t.upstreamTag());
+        }
+        if (m.type() != MethodType.BASIC_REJECT && t.multiple() != m.bit("multiple")) {
             up = up.with("multiple", t.multiple());
         }
-        out.toUpstream(new MethodFrame(ch, up));
+        out.toUpstream(reframed(mf, up));
     }
 
     /** The client's queue names as the current upstream knows them. */
@@ -322,10 +326,13 @@ public final class ProxiedSession {
 
     /** Tags are mapped when a delivery is passed on whole: one cut by a loss never took a client tag. */
     private static Method clientTag(ChannelLedger c, Method m) {
-        return switch (m.type()) {
-            case BASIC_DELIVER, BASIC_GET_OK -> m.with("delivery-tag", c.tags.toClient(m.longlong("delivery-tag")));
-            default -> m;
-        };
+        if (m.type() != MethodType.BASIC_DELIVER && m.type() != MethodType.BASIC_GET_OK) {
+            return m;
+        }
+        long upstreamTag = m.longlong("delivery-tag");
+        long clientTag = c.tags.toClient(upstreamTag);
+        // before the first failover the tags are the broker's own: no copy of the method per delivery
+        return clientTag == upstreamTag ? m : m.with("delivery-tag", clientTag);
     }
 
     private void brokerConfirms(int ch, ChannelLedger c, Method m, Sink out) {
