@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   rabbitmq-server mariadb-server mariadb-client galera-4 mariadb-backup socat
-  python3-kombu python3-pika python3-pymysql python3-sqlalchemy python3-oslo.messaging
+  python3-kombu python3-pika python3-pymysql python3-sqlalchemy python3-oslo.messaging python3-oslo.db
 )
 
 missing=()

@@ -47,7 +47,8 @@ public final class AmqpPerfBench {
             AmqpProxyConfig cfg = new AmqpProxyConfig(true, new Endpoint("127.0.0.1", 0),
                     List.of(new BackendNode("rabbit-1", new Endpoint("127.0.0.1", brokerPort))),
                     ConnectStrategy.PRIORITY, AmqpProxyConfig.DEFAULT_HEARTBEAT, AmqpProxyConfig.DEFAULT_CONNECT_TIMEOUT,
-                    AmqpProxyConfig.DEFAULT_OUTAGE_LIMIT, (long) AmqpProxyConfig.DEFAULT_PUBLISH_BUFFER_MIB << 20);
+                    AmqpProxyConfig.DEFAULT_OUTAGE_LIMIT, AmqpProxyConfig.DEFAULT_NACK_RETRY_BUDGET,
+                    (long) AmqpProxyConfig.DEFAULT_PUBLISH_BUFFER_MIB << 20);
             try (AmqpProxy proxy = AmqpProxy.start(cfg, new NodeRegistry("amqp", meters, Clock.systemUTC()), meters);
                  Haproxy haproxy = Haproxy.start(work, new PortAllocator().allocate(), brokerPort)) {
                 Map<String, Integer> targets = new LinkedHashMap<>();

@@ -94,6 +94,7 @@ final class ChaosCommand implements Command {
                 .map(i -> new BackendNode("rabbit-" + i, new Endpoint("127.0.0.1", rabbit.amqpPort(i)))).toList();
         AmqpProxyConfig cfg = new AmqpProxyConfig(true, new Endpoint("127.0.0.1", 0), nodes, ConnectStrategy.PRIORITY,
                 Duration.ofSeconds(2), Duration.ofSeconds(2), AmqpProxyConfig.DEFAULT_OUTAGE_LIMIT,
+                AmqpProxyConfig.DEFAULT_NACK_RETRY_BUDGET,
                 (long) AmqpProxyConfig.DEFAULT_PUBLISH_BUFFER_MIB << 20);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (AmqpProxy proxy = AmqpProxy.start(cfg, new NodeRegistry("amqp", meters, Clock.systemUTC()), meters)) {

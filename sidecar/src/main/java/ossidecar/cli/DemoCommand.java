@@ -62,6 +62,7 @@ final class DemoCommand implements Command {
                 .map(i -> new BackendNode("rabbit-" + i, new Endpoint("127.0.0.1", rabbit.amqpPort(i)))).toList();
         AmqpProxyConfig cfg = new AmqpProxyConfig(true, new Endpoint("127.0.0.1", 0), nodes, ConnectStrategy.PRIORITY,
                 Duration.ofSeconds(2), Duration.ofSeconds(2), AmqpProxyConfig.DEFAULT_OUTAGE_LIMIT,
+                AmqpProxyConfig.DEFAULT_NACK_RETRY_BUDGET,
                 (long) AmqpProxyConfig.DEFAULT_PUBLISH_BUFFER_MIB << 20);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         NodeRegistry registry = new NodeRegistry("amqp", meters, Clock.systemUTC());

@@ -25,6 +25,8 @@ final class AmqpProxyMetrics {
     final Counter recoveryAttemptsFailed;
     final Counter acksAbsorbed;
     final Counter republished;
+    final Counter nacksRetried;
+    final Counter nacksPassedOn;
     private final Counter recoveredCount;
     private final Counter gaveUpCount;
     private final Timer recoveryDuration;
@@ -57,6 +59,12 @@ final class AmqpProxyMetrics {
                 .register(registry);
         republished = Counter.builder("sidecar.amqp.republished")
                 .description("unconfirmed publishes sent again after a failover").register(registry);
+        nacksRetried = Counter.builder("sidecar.amqp.nacks").tag("outcome", "retried")
+                .description("broker nacks of publishes: retried by the proxy, or passed on to the client after "
+                        + "the retry budget").register(registry);
+        nacksPassedOn = Counter.builder("sidecar.amqp.nacks").tag("outcome", "passed_on")
+                .description("broker nacks of publishes: retried by the proxy, or passed on to the client after "
+                        + "the retry budget").register(registry);
         recoveredCount = recoveries("recovered");
         gaveUpCount = recoveries("gave_up");
         recoveryDuration = Timer.builder("sidecar.amqp.recovery.duration")
@@ -90,7 +98,7 @@ final class AmqpProxyMetrics {
         return new RecoveryStats((long) recoveredCount.count(), (long) gaveUpCount.count(), recovering.get(),
                 longestRecoveryNanos.get() / 1_000_000, Math.round(recoveryDuration.mean(TimeUnit.MILLISECONDS)),
                 (long) replayedEntities.count(), (long) republished.count(), (long) acksAbsorbed.count(),
-                heartbeatDeaths.get());
+                heartbeatDeaths.get(), (long) nacksRetried.count(), (long) nacksPassedOn.count());
     }
 
     private Counter frames(String direction) {

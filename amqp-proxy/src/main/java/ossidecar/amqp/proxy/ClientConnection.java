@@ -36,6 +36,7 @@ import ossidecar.amqp.codec.MethodFrame;
 import ossidecar.amqp.codec.MethodType;
 import ossidecar.amqp.codec.ProtocolHeader;
 import ossidecar.amqp.codec.ReplyCode;
+import ossidecar.amqp.recovery.NackRetryPolicy;
 import ossidecar.amqp.recovery.ProxiedSession;
 import ossidecar.core.pool.BackendPool.Backend;
 
@@ -309,7 +310,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         Method m = mf.method();
         if (state == State.AWAIT_START_OK && m.type() == MethodType.CONNECTION_START_OK) {
             state = State.AWAIT_TUNE_OK;
-            session = new ProxiedSession(takesServerCancels(m.table("client-properties")), events);
+            session = new ProxiedSession(takesServerCancels(m.table("client-properties")), events,
+                    NackRetryPolicy.within(proxy.config().nackRetryBudget(), proxy.config().outageLimit()),
+                    this::retryNackedLater, System::nanoTime);
             startOk.complete(new StartOkParams(ProxyIdentity.annotate(m.table("client-properties"), id),
                     m.str("mechanism"), m.longstrBytes("response"), m.str("locale")));
         } else if (state == State.AWAIT_TUNE_OK && m.type() == MethodType.CONNECTION_TUNE_OK) {
@@ -597,6 +600,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         state = State.RECOVERING;
         recovery = new Recovery(new RecoveryHost(), node, reason);
         recovery.nextAttempt();
+    }
+
+    /** The session's timer for publishing nacked messages again; skipped while recovering (the resume re-publishes them). */
+    private void retryNackedLater(int channel, Duration delay) {
+        client.executor().schedule(() -> {
+            if (state == State.OPEN && upstream != null) {
+                session.retryNacked(channel, sink);
+                upstream.flush();
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void syncChannelGauge() {

@@ -45,6 +45,18 @@ final class SessionEventLog implements ProxiedSession.Events {
     }
 
     @Override
+    public void nacksRetried(int count) {
+        metrics.nacksRetried.increment(count);
+    }
+
+    @Override
+    public void nacksPassedOn(int count) {
+        metrics.nacksPassedOn.increment(count);
+        LOG.info("[{}] {} publishes still nacked by the broker after the retry budget: the client gets the nack "
+                + "(a full queue at x-overflow reject-publish, or no queue leader for that long)", id, count);
+    }
+
+    @Override
     public void transactionLost(int channel) {
         LOG.warn("[{}] channel {}: uncommitted transaction lost in failover; closing the channel with 406", id, channel);
     }

@@ -1,9 +1,11 @@
 package ossidecar.amqp.recovery;
 
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import ossidecar.amqp.codec.Frame;
 import ossidecar.amqp.codec.Method;
 import ossidecar.amqp.codec.MethodFrame;
@@ -52,6 +54,21 @@ public final class ProxiedSession {
 
         default void transactionLost(int channel) {
         }
+
+        /** The broker nacked {@code count} publishes that the proxy will publish again. */
+        default void nacksRetried(int count) {
+        }
+
+        /** {@code count} nacks went to the client (or, without client confirms, dropped as a broker would) after the retry budget. */
+        default void nacksPassedOn(int count) {
+        }
+    }
+
+    /** Calls {@link #retryNacked(int, Sink)} for a channel later, on the connection's event loop. */
+    public interface RetryTimer {
+        RetryTimer NONE = (channel, delay) -> { };
+
+        void retryAfter(int channel, Duration delay);
     }
 
     static final String TX_LOST = "PRECONDITION_FAILED - transaction lost in a broker failover: publishes and acks "
@@ -65,6 +82,8 @@ public final class ProxiedSession {
         boolean txDirty;
         /** Whether the current upstream channel is in confirm mode. */
         boolean upstreamConfirms;
+        /** A retry of nacked publishes is scheduled for this channel. */
+        boolean retryScheduled;
         /** The client's synchronous request awaiting its reply, in client names. */
         Method inFlight;
         ContentAssembly publishing;
@@ -82,6 +101,9 @@ public final class ProxiedSession {
     private final TreeMap<Integer, ChannelLedger> channels = new TreeMap<>();
     private final boolean clientTakesServerCancels;
     private final Events events;
+    private final NackRetryPolicy nackRetry;
+    private final RetryTimer retryTimer;
+    private final LongSupplier nanoClock;
     private int generation;
     private long keptBytes;
 
@@ -90,8 +112,21 @@ public final class ProxiedSession {
      *                                 capability; a broker's basic.cancel reaches only such clients
      */
     public ProxiedSession(boolean clientTakesServerCancels, Events events) {
+        this(clientTakesServerCancels, events, NackRetryPolicy.OFF, RetryTimer.NONE, System::nanoTime);
+    }
+
+    /**
+     * @param nackRetry  which nacked publishes are published again, and when
+     * @param retryTimer schedules {@link #retryNacked(int, Sink)} calls
+     * @param nanoClock  {@link System#nanoTime()} in production; tests move it by hand
+     */
+    public ProxiedSession(boolean clientTakesServerCancels, Events events, NackRetryPolicy nackRetry,
+                          RetryTimer retryTimer, LongSupplier nanoClock) {
         this.clientTakesServerCancels = clientTakesServerCancels;
         this.events = events;
+        this.nackRetry = nackRetry;
+        this.retryTimer = retryTimer;
+        this.nanoClock = nanoClock;
     }
 
     /** Bytes of publishes kept until the broker confirms them. */
@@ -337,12 +372,56 @@ public final class ProxiedSession {
 
     private void brokerConfirms(int ch, ChannelLedger c, Method m, Sink out) {
         boolean ack = m.type() == MethodType.BASIC_ACK;
+        int waitingBefore = c.confirms.nackedToRetry();
+        int[] givenUp = new int[1];
         List<ClientConfirm> confirms = c.confirms.confirmed(m.longlong("delivery-tag"), m.bit("multiple"), ack,
-                this::releaseKept);
+                nanoClock.getAsLong(), nackRetry::retry, p -> {
+                    givenUp[0]++;
+                    releaseKept(p);
+                });
+        if (!ack) {
+            int retried = c.confirms.nackedToRetry() - waitingBefore;
+            if (retried > 0) {
+                events.nacksRetried(retried);
+                scheduleRetry(ch, c);
+            }
+            if (givenUp[0] > 0) {
+                events.nacksPassedOn(givenUp[0]);
+            }
+        }
         for (ClientConfirm cc : confirms) {
             out.toClient(new MethodFrame(ch, cc.ack()
                     ? Method.of(MethodType.BASIC_ACK, "delivery-tag", cc.clientSeq(), "multiple", cc.multiple())
                     : Method.of(MethodType.BASIC_NACK, "delivery-tag", cc.clientSeq(), "multiple", cc.multiple())));
+        }
+    }
+
+    private void scheduleRetry(int ch, ChannelLedger c) {
+        if (!c.retryScheduled && c.confirms.nackedToRetry() > 0) {
+            c.retryScheduled = true;
+            retryTimer.retryAfter(ch, nackRetry.delay(c.confirms.nacksOfOldestToRetry()));
+        }
+    }
+
+    /**
+     * The retry of channel {@code ch}'s nacked publishes is due: they go to the live upstream
+     * again, in the order they were first published. Call only while an upstream is live.
+     */
+    public void retryNacked(int ch, Sink out) {
+        ChannelLedger c = channels.get(ch);
+        if (c == null) {
+            return;
+        }
+        c.retryScheduled = false;
+        if (c.closingByProxy || c.brokerClosedIn >= 0) {
+            return;
+        }
+        List<ContentAssembly> again = c.confirms.retryNacked();
+        if (!again.isEmpty()) {
+            upstreamConfirmsOn(ch, c, out);
+            for (ContentAssembly p : again) {
+                p.writeTo(new MethodFrame(ch, upstreamNames(p.method().method())), out::toUpstream);
+            }
         }
     }
 
@@ -358,6 +437,7 @@ public final class ProxiedSession {
         for (ChannelLedger c : channels.values()) {
             c.tags.newGeneration();
             c.upstreamConfirms = false;
+            c.retryScheduled = false; // the resume re-publishes nacked publishes with the rest
             if (c.delivering != null) {
                 c.delivering.release();
                 c.delivering = null;

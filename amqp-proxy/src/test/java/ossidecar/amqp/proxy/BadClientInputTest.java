@@ -33,7 +33,8 @@ class BadClientInputTest {
         // port 9 on loopback (discard) refuses: no broker is needed for these cases
         AmqpProxyConfig cfg = new AmqpProxyConfig(true, new Endpoint("127.0.0.1", 0),
                 List.of(new BackendNode("nowhere", new Endpoint("127.0.0.1", 9))), ConnectStrategy.PRIORITY,
-                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60), 1 << 20);
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(60),
+                AmqpProxyConfig.DEFAULT_NACK_RETRY_BUDGET, 1 << 20);
         proxy = AmqpProxy.start(cfg, new NodeRegistry("amqp", meters, Clock.systemUTC()), meters);
     }
 

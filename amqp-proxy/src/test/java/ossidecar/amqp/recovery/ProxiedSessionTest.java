@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -87,8 +88,26 @@ class ProxiedSessionTest {
         public void transactionLost(int channel) {
             events.add("tx lost " + channel);
         }
+
+        @Override
+        public void nacksRetried(int count) {
+            events.add("nacks retried " + count);
+        }
+
+        @Override
+        public void nacksPassedOn(int count) {
+            events.add("nacks passed on " + count);
+        }
     };
-    private final ProxiedSession session = new ProxiedSession(true, eventLog);
+    private ProxiedSession session = new ProxiedSession(true, eventLog);
+    /** The clock and timer of a session made by {@link #withNackRetry}. */
+    private long nowNanos;
+    private final List<String> retryTimers = new ArrayList<>();
+
+    private void withNackRetry(Duration budget) {
+        session = new ProxiedSession(true, eventLog, new NackRetryPolicy(budget),
+                (ch, delay) -> retryTimers.add(ch + " after " + delay.toMillis() + " ms"), () -> nowNanos);
+    }
     private final Recorder out = new Recorder();
     private final List<ByteBuf> buffers = new ArrayList<>();
 
@@ -193,6 +212,124 @@ class ProxiedSessionTest {
         broker(1, MethodType.BASIC_NACK, "delivery-tag", 2L);
         broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
         assertEquals(List.of("1:basic.nack 2", "1:basic.ack 1"), out.down);
+    }
+
+    @Test
+    void aNackWithinTheBudgetIsPublishedAgainLaterAndTheClientOnlySeesTheFinalAck() {
+        withNackRetry(Duration.ofSeconds(15));
+        openChannel(1);
+        client(1, MethodType.CONFIRM_SELECT);
+        broker(1, MethodType.CONFIRM_SELECT_OK);
+        publish(1, "q", "a");
+        publish(1, "q", "b");
+        out.clear();
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 1L);
+        assertEquals(List.of(), out.down, "the client is not told of a nack the proxy retries");
+        assertEquals(List.of("nacks retried 1"), events);
+        assertEquals(1, retryTimers.size(), "one retry scheduled");
+        assertTrue(session.keptBytes() > 0, "a is still kept");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 2L);
+        assertEquals(List.of("1:basic.ack 2"), out.down, "b alone: a is still pending for the client");
+        out.clear();
+        nowNanos += Duration.ofMillis(100).toNanos();
+        session.retryNacked(1, out);
+        assertEquals(List.of("1:basic.publish /q", "1:header", "1:body a"), out.up, "a goes again");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 3L);
+        assertEquals(List.of("1:basic.ack 1"), out.down, "the retry is upstream 3 and client 1");
+        assertEquals(0, session.keptBytes());
+    }
+
+    @Test
+    void aMultipleNackSchedulesOneRetryForTheChannel() {
+        withNackRetry(Duration.ofSeconds(15));
+        openChannel(1);
+        client(1, MethodType.CONFIRM_SELECT);
+        broker(1, MethodType.CONFIRM_SELECT_OK);
+        publish(1, "q", "a");
+        publish(1, "q", "b");
+        publish(1, "q", "c");
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 2L, "multiple", true);
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 3L);
+        assertEquals(List.of("nacks retried 2", "nacks retried 1"), events);
+        assertEquals(1, retryTimers.size(), "one timer while one is pending");
+        out.clear();
+        session.retryNacked(1, out);
+        assertEquals(List.of("1:basic.publish /q", "1:header", "1:body a", "1:basic.publish /q", "1:header", "1:body b",
+                "1:basic.publish /q", "1:header", "1:body c"), out.up, "in their first order");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 6L, "multiple", true);
+        assertEquals(List.of("1:basic.ack 3+"), out.down, "all three at once");
+    }
+
+    @Test
+    void aNackPastTheBudgetReachesTheClient() {
+        withNackRetry(Duration.ofSeconds(2));
+        openChannel(1);
+        client(1, MethodType.CONFIRM_SELECT);
+        broker(1, MethodType.CONFIRM_SELECT_OK);
+        publish(1, "q", "a");
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 1L);
+        nowNanos += Duration.ofMillis(1900).toNanos();
+        session.retryNacked(1, out);
+        out.clear();
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 2L);
+        assertEquals(List.of(), out.down, "1.9 s after the first nack: still within the budget");
+        nowNanos += Duration.ofMillis(200).toNanos();
+        session.retryNacked(1, out);
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 3L);
+        assertEquals(List.of("1:basic.nack 1"), out.down, "2.1 s after the first nack: the client gets it");
+        assertEquals(List.of("nacks retried 1", "nacks retried 1", "nacks passed on 1"), events);
+        assertEquals(0, session.keptBytes());
+    }
+
+    @Test
+    void aMultipleAckDoesNotCoverAPublishWaitingForItsRetry() {
+        withNackRetry(Duration.ofSeconds(15));
+        openChannel(1);
+        client(1, MethodType.CONFIRM_SELECT);
+        broker(1, MethodType.CONFIRM_SELECT_OK);
+        publish(1, "q", "a");
+        publish(1, "q", "b");
+        publish(1, "q", "c");
+        out.clear();
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 1L);
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 3L, "multiple", true);
+        assertEquals(List.of("1:basic.ack 2", "1:basic.ack 3"), out.down, "client 1 is still pending: no multiple ack");
+    }
+
+    @Test
+    void nackedPublishesWaitingForARetryGoAgainAfterAFailover() {
+        withNackRetry(Duration.ofSeconds(15));
+        openChannel(1);
+        client(1, MethodType.CONFIRM_SELECT);
+        broker(1, MethodType.CONFIRM_SELECT_OK);
+        publish(1, "q", "a");
+        publish(1, "q", "b");
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 1L);
+        out.clear();
+        failover();
+        assertEquals(List.of("1:basic.publish /q", "1:header", "1:body a", "1:basic.publish /q", "1:header", "1:body b"),
+                out.up, "the nacked one first, as it was published first");
+        out.clear();
+        session.retryNacked(1, out);
+        assertEquals(List.of(), out.up, "the late timer finds nothing to retry");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 2L, "multiple", true);
+        assertEquals(List.of("1:basic.ack 2+"), out.down);
+    }
+
+    @Test
+    void aPublishWithoutClientConfirmsIsRetriedTooAndDroppedSilentlyPastTheBudget() {
+        withNackRetry(Duration.ofSeconds(1));
+        openChannel(1);
+        publish(1, "q", "a");
+        out.clear();
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 1L);
+        assertEquals(1, retryTimers.size());
+        nowNanos += Duration.ofSeconds(2).toNanos();
+        session.retryNacked(1, out);
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 2L);
+        assertEquals(List.of(), out.down, "a client without confirms hears of no nack, as directly");
+        assertEquals(List.of("nacks retried 1", "nacks passed on 1"), events);
+        assertEquals(0, session.keptBytes());
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -258,6 +259,45 @@ public final class RabbitCluster implements AutoCloseable {
             result.add(q.group(1));
         }
         return result;
+    }
+
+    /**
+     * The 1-based node holding quorum queue {@code queue}'s leader, asked of node {@code via}
+     * ({@code rabbitmqctl list_queues name leader}); empty when it has none now or is not listed.
+     */
+    public OptionalInt quorumLeader(int via, String queue) {
+        for (String line : rabbitmqctl(via, "list_queues", "--quiet", "--no-table-headers", "name", "leader")
+                .lines().toList()) {
+            String[] cols = line.split("\t");
+            if (cols.length == 2 && cols[0].equals(queue)) {
+                for (int i = 1; i <= nodes.size(); i++) {
+                    if (cols[1].trim().equals(nodeName(i))) {
+                        return OptionalInt.of(i);
+                    }
+                }
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Resumes paused nodes, starts stopped or killed ones, and waits until every node is a
+     * running member of the cluster again (asked of node {@code via}, which must be up).
+     */
+    public void bringAllBack(int via) {
+        for (int i = 1; i <= nodes.size(); i++) {
+            RabbitNode node = node(i);
+            if (node.isPaused()) {
+                node.resume();
+            }
+            if (node.isRunning()) {
+                node.awaitReady(NODE_READY_TIMEOUT);
+            } else {
+                restart(i);
+            }
+        }
+        Await.until(Duration.ofSeconds(60), () -> clusterRunningNodes(via).size() == nodes.size(),
+                "every node a running member of the cluster again");
     }
 
     /** Runs {@code rabbitmqctl -n <node i> args...}; returns its output, throws when it fails. */

@@ -14,35 +14,76 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import ossidecar.amqp.proxy.RecoveryStats;
 import org.junit.jupiter.api.io.TempDir;
 import ossidecar.chaos.SharedClusters;
-import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.RabbitCluster;
 
 /**
- * Debian's python3-kombu (what oslo.messaging uses) and python3-pika, unchanged and with their
- * own retries unused, publish and consume through the proxy while the node under them is
- * SIGKILLed: the scripts must finish without an exception and with every message received.
+ * Debian's python3-kombu, python3-oslo.messaging and python3-pika, unchanged and with their
+ * own retries unused, publish and consume through the proxy while the node under them fails:
+ * the scripts must finish without an exception, a nack or a failed call, and with every
+ * message received. For kombu and oslo.messaging the node under them also holds the leader of
+ * the quorum queue they use (it is declared through the proxy, so on that node), the case in
+ * which RabbitMQ nacks publishes until a new leader is elected.
  */
 class AmqpPythonFailoverIT {
     private static final int VICTIM = 3;
+    private static final int SURVIVOR = 1;
     private static final int MESSAGES = 2000;
+    private static final int RPC_CALLS = 2000;
+    private static final int RPC_THREADS = 4;
+
+    enum Fault { KILL, STOP }
 
     @TempDir
     Path dir;
 
-    @Test
-    void kombuWithConfirmsAndAQuorumQueueSurvivesASigkill() throws Exception {
-        runThroughKill("kombu_failover.py", "/", "kombu-failover-" + Long.toString(System.nanoTime(), 36));
+    @ParameterizedTest(name = "{0} of the node under kombu that holds the queue leader")
+    @EnumSource(Fault.class)
+    void kombuWithConfirmsAndAQuorumQueueSeesNoNackWhenTheLeaderNodeFails(Fault fault) throws Exception {
+        String queue = "kombu-failover-" + Long.toString(System.nanoTime(), 36);
+        String last = runThrough(fault, "kombu_failover.py", "/", queue, queue);
+        assertTrue(last.startsWith("OK " + MESSAGES + " "), "every message received: " + last);
+    }
+
+    @ParameterizedTest(name = "{0} of the node under an RPC client and server that holds the topic queue leader")
+    @EnumSource(Fault.class)
+    void osloMessagingRpcOverQuorumQueuesHasNoFailedCallWhenTheLeaderNodeFails(Fault fault) throws Exception {
+        String topic = "rpc-failover-" + Long.toString(System.nanoTime(), 36);
+        String last;
+        try {
+            last = runThrough(fault, "oslo_rpc_failover.py", "/", topic, topic, Integer.toString(RPC_CALLS),
+                    Integer.toString(RPC_THREADS));
+        } finally {
+            // the server's durable quorum queues outlive the script
+            try (var c = SharedClusters.rabbit().connectionFactory(SURVIVOR).newConnection("rpc-failover-cleanup")) {
+                var ch = c.createChannel();
+                ch.queueDelete(topic);
+                ch.queueDelete(topic + ".server-1");
+            }
+        }
+        assertTrue(last.startsWith("OK " + RPC_CALLS + " 0 "), "every call answered, none failed: " + last);
     }
 
     @Test
     void pikaWithAServerNamedExclusiveQueueSurvivesASigkill() throws Exception {
-        runThroughKill("pika_failover.py", "/%2F");
+        String last = runThrough(Fault.KILL, "pika_failover.py", "/%2F", null, Integer.toString(MESSAGES));
+        assertTrue(last.startsWith("OK " + MESSAGES + " "), "every message received: " + last);
     }
 
-    private void runThroughKill(String script, String vhostPath, String... extraArgs) throws Exception {
+    /**
+     * Runs {@code script URL args...}, applies {@code fault} to the victim once the script
+     * prints HALF (after checking that the victim leads {@code leaderOf}, when given), and
+     * returns the script's last line once it exited 0 with the proxy having recovered once and
+     * passed no nack on.
+     */
+    private String runThrough(Fault fault, String script, String vhostPath, String leaderOf, String... args)
+            throws Exception {
         RabbitCluster cluster = SharedClusters.rabbit();
         try (ProxyUnderTest proxy = ProxyUnderTest.start(cluster, List.of(VICTIM, 1, 2), Duration.ofSeconds(2))) {
             Path file = dir.resolve(script);
@@ -50,8 +91,8 @@ class AmqpPythonFailoverIT {
                 Files.copy(in, file);
             }
             List<String> cmd = new ArrayList<>(List.of(AmqpPythonClientsIT.PYTHON, file.toString(),
-                    "amqp://sidecar:sidecar@127.0.0.1:" + proxy.proxy.port() + vhostPath, Integer.toString(MESSAGES)));
-            cmd.addAll(List.of(extraArgs));
+                    "amqp://sidecar:sidecar@127.0.0.1:" + proxy.proxy.port() + vhostPath));
+            cmd.addAll(List.of(args));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             List<String> output = new ArrayList<>();
             CompletableFuture<Void> half = new CompletableFuture<>();
@@ -59,27 +100,32 @@ class AmqpPythonFailoverIT {
             reader.setDaemon(true);
             reader.start();
             try {
-                half.get(60, TimeUnit.SECONDS);
-                assertEquals(1, proxy.upstreamConnections(VICTIM), "the client's upstream is on the victim");
-                cluster.node(VICTIM).kill();
-                assertTrue(p.waitFor(120, TimeUnit.SECONDS), script + " finished within 120 s: " + output);
+                half.get(120, TimeUnit.SECONDS);
+                assertTrue(proxy.upstreamConnections(VICTIM) >= 1, "the client's upstream is on the victim");
+                if (leaderOf != null) {
+                    assertEquals(OptionalInt.of(VICTIM), cluster.quorumLeader(SURVIVOR, leaderOf), "leader of " + leaderOf);
+                }
+                if (fault == Fault.KILL) {
+                    cluster.node(VICTIM).kill();
+                } else {
+                    cluster.node(VICTIM).stop();
+                }
+                assertTrue(p.waitFor(180, TimeUnit.SECONDS), script + " finished within 180 s: " + output);
                 reader.join(5_000);
                 String last;
                 synchronized (output) {
                     last = output.isEmpty() ? "" : output.get(output.size() - 1);
                 }
-                System.out.printf("%s through a SIGKILL of the node under it: %s; proxy recoveries %s%n", script, last,
-                        proxy.meters.get("sidecar.amqp.recoveries").tag("outcome", "recovered").counter().count());
+                RecoveryStats stats = proxy.proxy.recoveryStats();
+                System.out.printf("%s through a %s of the node under it: %s%n  proxy: %s%n", script, fault, last, stats);
                 assertEquals(0, p.exitValue(), script + " output: " + output);
-                assertTrue(last.startsWith("OK " + MESSAGES + " "), "every message received: " + last);
-                assertEquals(1.0, proxy.meters.get("sidecar.amqp.recoveries").tag("outcome", "recovered").counter().count());
+                assertTrue(stats.recovered() >= 1, "the proxy recovered the client: " + stats);
+                assertEquals(0, stats.gaveUp(), "the proxy gave up on no client: " + stats);
+                assertEquals(0, stats.nacksPassedOn(), "no nack passed on to the client: " + stats);
+                return last;
             } finally {
                 p.destroyForcibly();
-                if (!cluster.node(VICTIM).isRunning()) {
-                    cluster.restart(VICTIM);
-                }
-                Await.until(Duration.ofSeconds(60), () -> cluster.clusterRunningNodes(1).size() == cluster.size(),
-                        "every node a running member of the cluster again");
+                cluster.bringAllBack(SURVIVOR);
             }
         }
     }

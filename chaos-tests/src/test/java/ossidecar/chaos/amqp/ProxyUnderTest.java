@@ -47,11 +47,19 @@ final class ProxyUnderTest implements AutoCloseable {
     /** As above, with the bound on unconfirmed publishes kept per client connection. */
     static ProxyUnderTest start(List<Integer> nodeIndexes, IntUnaryOperator portOf, Duration heartbeat,
                                 Duration outageLimit, long publishBufferBytes) throws InterruptedException {
+        return start(nodeIndexes, portOf, heartbeat, outageLimit, AmqpProxyConfig.DEFAULT_NACK_RETRY_BUDGET,
+                publishBufferBytes);
+    }
+
+    /** As above, with how long after its first nack the proxy still publishes a message again. */
+    static ProxyUnderTest start(List<Integer> nodeIndexes, IntUnaryOperator portOf, Duration heartbeat,
+                                Duration outageLimit, Duration nackRetryBudget, long publishBufferBytes)
+            throws InterruptedException {
         List<BackendNode> backends = nodeIndexes.stream()
                 .map(i -> new BackendNode(backendName(i), new Endpoint("127.0.0.1", portOf.applyAsInt(i))))
                 .toList();
         AmqpProxyConfig config = new AmqpProxyConfig(true, new Endpoint("127.0.0.1", 0), backends,
-                ConnectStrategy.PRIORITY, heartbeat, Duration.ofSeconds(2), outageLimit, publishBufferBytes);
+                ConnectStrategy.PRIORITY, heartbeat, Duration.ofSeconds(2), outageLimit, nackRetryBudget, publishBufferBytes);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         NodeRegistry nodes = new NodeRegistry("amqp", meters, Clock.systemUTC());
         return new ProxyUnderTest(AmqpProxy.start(config, nodes, meters), meters, nodes);

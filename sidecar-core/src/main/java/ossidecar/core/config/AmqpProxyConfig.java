@@ -12,12 +12,15 @@ public record AmqpProxyConfig(
         Duration heartbeat,
         Duration connectTimeout,
         Duration outageLimit,
+        Duration nackRetryBudget,
         long publishBufferBytes) {
 
     public static final Endpoint DEFAULT_LISTEN = new Endpoint("127.0.0.1", 5672);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_OUTAGE_LIMIT = Duration.ofSeconds(60);
+    /** Above a quorum queue's leader election after a node loss (a few seconds), with room to spare. */
+    public static final Duration DEFAULT_NACK_RETRY_BUDGET = Duration.ofSeconds(15);
     public static final int DEFAULT_PUBLISH_BUFFER_MIB = 64;
 
     public AmqpProxyConfig {

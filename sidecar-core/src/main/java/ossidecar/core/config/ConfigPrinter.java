@@ -34,6 +34,7 @@ public final class ConfigPrinter {
                     "heartbeat", Durations.format(a.heartbeat()),
                     "connect-timeout", Durations.format(a.connectTimeout()),
                     "outage-limit", Durations.format(a.outageLimit()),
+                    "nack-retry-budget", Durations.format(a.nackRetryBudget()),
                     "publish-buffer-mib", a.publishBufferBytes() >> 20,
                     "nodes", nodes(a.nodes())));
         } else {
