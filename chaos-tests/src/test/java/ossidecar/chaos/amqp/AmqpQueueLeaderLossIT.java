@@ -105,8 +105,8 @@ class AmqpQueueLeaderLossIT {
                 AmqpProxyConfig.DEFAULT_OUTAGE_LIMIT, budget, (long) AmqpProxyConfig.DEFAULT_PUBLISH_BUFFER_MIB << 20);
              Connection c = proxy.connect()) {
             Channel ch = c.createChannel();
-            ch.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum", "x-max-length", 1,
-                    "x-overflow", "reject-publish"));
+            // a classic queue rejects exactly past the length; a quorum queue only once it is already over it
+            ch.queueDeclare(queue, true, false, false, Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
             ch.confirmSelect();
             ch.basicPublish("", queue, null, "fits".getBytes(StandardCharsets.UTF_8));
             assertTrue(ch.waitForConfirms(10_000), "the first message fits the queue");
