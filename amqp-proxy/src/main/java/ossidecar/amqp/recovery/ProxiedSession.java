@@ -52,6 +52,10 @@ public final class ProxiedSession {
 
         default void transactionLost(int channel) {
         }
+
+        /** The client declared a queue (passive declares, which create nothing, are not reported). */
+        default void queueDeclared(QueueDeclaration queue) {
+        }
     }
 
     static final String TX_LOST = "PRECONDITION_FAILED - transaction lost in a broker failover: publishes and acks "
@@ -139,6 +143,9 @@ public final class ProxiedSession {
             return;
         }
         topology.fromClient(ch, m);
+        if (m.type() == MethodType.QUEUE_DECLARE && !m.bit("passive")) {
+            events.queueDeclared(QueueDeclaration.of(m));
+        }
         if (MethodSets.expectsResponse(m)) {
             c.inFlight = m;
         }
