@@ -38,6 +38,10 @@ public final class ProxiedSession {
 
     /** What the session tells the proxy's metrics and log. */
     public interface Events {
+        /** The client declared a queue (passive declares, which create nothing, are not reported). */
+        default void queueDeclared(QueueDeclaration queue) {
+        }
+
         default void acksAbsorbed(int count) {
         }
 
@@ -51,10 +55,6 @@ public final class ProxiedSession {
         }
 
         default void transactionLost(int channel) {
-        }
-
-        /** The client declared a queue (passive declares, which create nothing, are not reported). */
-        default void queueDeclared(QueueDeclaration queue) {
         }
     }
 
