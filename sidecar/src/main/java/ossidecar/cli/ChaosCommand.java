@@ -18,6 +18,7 @@ import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.RabbitCluster;
 import ossidecar.chaos.harness.RabbitNode;
 import ossidecar.cli.demo.AmqpWorkload;
+import ossidecar.cli.demo.AmqpWorkloadResult;
 import ossidecar.cli.demo.DemoClock;
 import ossidecar.core.config.AmqpProxyConfig;
 import ossidecar.core.config.BackendNode;
@@ -27,8 +28,9 @@ import ossidecar.core.health.NodeRegistry;
 
 /**
  * {@code sidecar chaos}: node faults under a workload through the proxy, against local
- * clusters, with the invariant checked after each (no confirmed message lost) and the
- * client-visible cost recorded. Exit 1 when an invariant fails.
+ * clusters, with the invariants checked after each (no confirmed message lost, no publish nacked
+ * or left unanswered, no connection loss seen by the client) and the client-visible cost
+ * recorded. Exit 1 when an invariant fails.
  */
 final class ChaosCommand implements Command {
     private static final Duration BOUND = Duration.ofSeconds(120);
@@ -42,8 +44,7 @@ final class ChaosCommand implements Command {
     private record Fault(String name, Consumer<RabbitNode> inject, Consumer<RabbitNode> heal, boolean healOnDetection) {
     }
 
-    private record Outcome(String fault, int published, int confirmed, long lost, int duplicates, int clientErrors,
-                           long recoveryMs) {
+    private record Outcome(String fault, AmqpWorkloadResult result, long recoveryMs) {
     }
 
     @Override
@@ -76,17 +77,22 @@ final class ChaosCommand implements Command {
             return 1;
         }
         out.println();
-        out.printf("%-12s %10s %10s %6s %10s %13s %12s%n", "fault", "published", "confirmed", "lost", "duplicates",
-                "client errors", "recovery ms");
-        boolean ok = true;
+        out.printf("%-12s %10s %10s %7s %11s %6s %10s %13s %12s%n", "fault", "published", "confirmed", "nacked",
+                "unanswered", "lost", "duplicates", "client errors", "recovery ms");
+        List<String> broken = new ArrayList<>();
         for (Outcome o : outcomes) {
-            out.printf("%-12s %10d %10d %6d %10d %13d %12d%n", o.fault(), o.published(), o.confirmed(), o.lost(),
-                    o.duplicates(), o.clientErrors(), o.recoveryMs());
-            ok &= o.lost() == 0 && o.clientErrors() == 0;
+            AmqpWorkloadResult r = o.result();
+            out.printf("%-12s %10d %10d %7d %11d %6d %10d %13d %12d%n", o.fault(), r.published(), r.confirmed(),
+                    r.nacked(), r.unanswered(), r.lost(), r.duplicates(), r.connectionLosses(), o.recoveryMs());
+            r.brokenInvariants().forEach(b -> broken.add(o.fault() + ": " + b));
         }
-        out.println(ok ? "invariants held: no confirmed message lost, no connection loss seen by the client"
-                : "INVARIANT BROKEN: confirmed messages lost or the client saw its connection fail");
-        return ok ? 0 : 1;
+        if (broken.isEmpty()) {
+            out.println("invariants held: no confirmed message lost, no publish nacked or unanswered, "
+                    + "no connection loss seen by the client");
+            return 0;
+        }
+        out.println("INVARIANT BROKEN: " + String.join("; ", broken));
+        return 1;
     }
 
     private static Outcome run(RabbitCluster rabbit, Fault fault, DemoClock clock) throws InterruptedException {
@@ -124,11 +130,11 @@ final class ChaosCommand implements Command {
                 RecoveryStats recovery = proxy.recoveryStats();
                 clock.say("%s: %d connection losses the client saw; proxy: %s", fault.name(), w.connectionLosses(),
                         recovery);
-                return new Outcome(fault.name(), w.published(), w.confirmed(), w.confirmedNotReceived(), w.duplicates(),
-                        w.connectionLosses(), recovery.longestMillis());
+                return new Outcome(fault.name(), w.result(), recovery.longestMillis());
             } catch (Await.TimeoutException e) {
                 clock.say("%s: %s", fault.name(), e.getMessage());
-                return new Outcome(fault.name(), w.published(), w.confirmed(), -1, w.duplicates(), w.connectionLosses(), -1);
+                w.close();
+                return new Outcome(fault.name(), w.result().unfinished(), -1);
             } finally {
                 w.close();
                 // leave the node running for the next scenario, whatever happened

@@ -17,6 +17,7 @@ import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.GaleraCluster;
 import ossidecar.chaos.harness.RabbitCluster;
 import ossidecar.cli.demo.AmqpWorkload;
+import ossidecar.cli.demo.AmqpWorkloadResult;
 import ossidecar.cli.demo.DemoClock;
 import ossidecar.core.config.AmqpProxyConfig;
 import ossidecar.core.config.BackendNode;
@@ -43,21 +44,29 @@ final class DemoCommand implements Command {
         clock.say("starting a 3-node RabbitMQ cluster on loopback (rabbitmq-server from the Debian package)...");
         try (RabbitCluster rabbit = RabbitCluster.start(3)) {
             clock.say("RabbitMQ cluster up: running nodes %s", rabbit.clusterRunningNodes());
-            int amqpFailures = amqpPart(rabbit, clock);
+            List<String> amqpFailures = amqpPart(rabbit, clock);
             clock.say("starting a 3-node MariaDB Galera cluster on loopback (mariadbd + galera-4; joiners by IST, SST by mariabackup when needed)...");
             try (GaleraCluster galera = GaleraCluster.start(3)) {
                 galeraPart(galera, clock);
             }
             clock.say("clusters stopped; every node process and temporary directory removed");
-            return amqpFailures == 0 ? 0 : 1;
+            if (!amqpFailures.isEmpty()) {
+                err.println("sidecar demo: AMQP invariant broken: " + String.join("; ", amqpFailures));
+                return 1;
+            }
+            return 0;
         } catch (RuntimeException e) {
             err.println("sidecar demo failed: " + e.getMessage());
             return 1;
         }
     }
 
-    /** The AMQP proxy in front of the cluster, a workload through it, and the node under it killed. */
-    private static int amqpPart(RabbitCluster rabbit, DemoClock clock) throws InterruptedException {
+    /**
+     * The AMQP proxy in front of the cluster, a workload through it, and the node under it killed.
+     *
+     * @return the broken invariants, empty when all held
+     */
+    private static List<String> amqpPart(RabbitCluster rabbit, DemoClock clock) throws InterruptedException {
         List<BackendNode> nodes = List.of(1, 2, 3).stream()
                 .map(i -> new BackendNode("rabbit-" + i, new Endpoint("127.0.0.1", rabbit.amqpPort(i)))).toList();
         AmqpProxyConfig cfg = new AmqpProxyConfig(true, new Endpoint("127.0.0.1", 0), nodes, ConnectStrategy.PRIORITY,
@@ -93,12 +102,13 @@ final class DemoCommand implements Command {
             workload.close();
             await("every confirmed message delivered", () -> workload.confirmedNotReceived() == 0);
             RecoveryStats recovery = proxy.recoveryStats();
-            clock.say("AMQP summary: %d published, %d confirmed, %d received, %d duplicates, "
-                            + "confirmed but lost: %d, connection losses the client saw: %d",
-                    workload.published(), workload.confirmed(), workload.received(), workload.duplicates(),
-                    workload.confirmedNotReceived(), workload.connectionLosses());
+            AmqpWorkloadResult r = workload.result();
+            clock.say("AMQP summary: %d published, %d confirmed, %d nacked, %d never answered, %d received, "
+                            + "%d duplicates, confirmed but lost: %d, connection losses the client saw: %d",
+                    r.published(), r.confirmed(), r.nacked(), r.unanswered(), r.received(), r.duplicates(), r.lost(),
+                    r.connectionLosses());
             clock.say("proxy: %s", recovery);
-            return (int) workload.confirmedNotReceived() + workload.connectionLosses();
+            return r.brokenInvariants();
         }
     }
 

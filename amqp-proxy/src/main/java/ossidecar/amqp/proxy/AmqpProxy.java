@@ -49,7 +49,8 @@ public final class AmqpProxy implements AutoCloseable {
     public static AmqpProxy start(AmqpProxyConfig config, NodeRegistry nodes, MeterRegistry meters)
             throws InterruptedException {
         BackendPool pool = new BackendPool("amqp", config.nodes(), config.strategy(), nodes, meters);
-        AmqpProxyContext ctx = new AmqpProxyContext(config, pool, new AmqpProxyMetrics(meters));
+        AmqpProxyContext ctx = new AmqpProxyContext(config, pool, new AmqpProxyMetrics(meters),
+                new RecentNames(RecentNames.DEFAULT_CAPACITY));
         AtomicLong ids = new AtomicLong();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         try {
@@ -95,7 +96,8 @@ public final class AmqpProxy implements AutoCloseable {
 
     /**
      * For {@code /status}: open client connections, those held while the proxy rebuilds them
-     * on another node, and open upstream connections per node (where the clients are now).
+     * on another node, open upstream connections per node (where the clients are now), and
+     * the queue declares clients sent by queue type (classic ones do not survive their node).
      */
     public Map<String, Object> status() {
         Map<String, Object> upstreams = new LinkedHashMap<>();
@@ -104,6 +106,7 @@ public final class AmqpProxy implements AutoCloseable {
         out.put("client_connections", metrics.connections.get());
         out.put("held_for_recovery", metrics.recovering.get());
         out.put("upstream_connections", upstreams);
+        out.put("queues_declared", metrics.queuesDeclaredByType());
         return out;
     }
 

@@ -5,9 +5,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import ossidecar.amqp.recovery.QueueDeclaration;
 
 /** The AMQP proxy's meters; names are Micrometer's dotted form of the Prometheus names. */
 final class AmqpProxyMetrics {
@@ -34,6 +38,8 @@ final class AmqpProxyMetrics {
     private final AtomicLong heartbeatDeaths = new AtomicLong();
     /** The longest recovery since start (the timer's own max decays with its time window). */
     private final AtomicLong longestRecoveryNanos = new AtomicLong();
+    /** Queue declares by type, then [non-durable, durable]; all registered up front so each shows at 0. */
+    private final Map<QueueDeclaration.Type, Counter[]> queuesDeclared = new EnumMap<>(QueueDeclaration.Type.class);
 
     AmqpProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -71,6 +77,28 @@ final class AmqpProxyMetrics {
                 .description("from upstream loss until the client is served again (or given up)").register(registry);
         replayedEntities = Counter.builder("sidecar.amqp.recovery.replayed")
                 .description("channels, exchanges, queues, bindings, settings and consumers replayed").register(registry);
+        for (QueueDeclaration.Type type : QueueDeclaration.Type.values()) {
+            queuesDeclared.put(type, new Counter[] {queuesDeclared(type, false), queuesDeclared(type, true)});
+        }
+    }
+
+    private Counter queuesDeclared(QueueDeclaration.Type type, boolean durable) {
+        return Counter.builder("sidecar.amqp.queues.declared").tags("type", type.tag(), "durable", String.valueOf(durable))
+                .description("queue declares from clients (passive ones excepted), by queue type and durability; "
+                        + "classic queues are lost with their node unless a mirroring policy applies")
+                .register(registry);
+    }
+
+    void queueDeclared(QueueDeclaration q) {
+        queuesDeclared.get(q.type())[q.durable() ? 1 : 0].increment();
+    }
+
+    /** For {@code /status}: queue declares since start per type, durable or not. */
+    Map<String, Long> queuesDeclaredByType() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        queuesDeclared.forEach((type, counters) ->
+                out.put(type.tag(), (long) (counters[0].count() + counters[1].count())));
+        return out;
     }
 
     private Counter recoveries(String outcome) {

@@ -90,7 +90,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     ClientConnection(String id, AmqpProxyContext proxy) {
         this.id = id;
         this.proxy = proxy;
-        this.events = new SessionEventLog(id, proxy.metrics());
+        this.events = new SessionEventLog(id, proxy.metrics(), proxy.noticedQueues(), () -> virtualHost.getNow("?"));
     }
 
     // ---------------------------------------------------------------- client side

@@ -1,8 +1,10 @@
 package ossidecar.amqp.proxy;
 
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ossidecar.amqp.recovery.ProxiedSession;
+import ossidecar.amqp.recovery.QueueDeclaration;
 
 /** A client session's failover events, to the proxy's metrics and the log under the connection's id. */
 final class SessionEventLog implements ProxiedSession.Events {
@@ -10,11 +12,20 @@ final class SessionEventLog implements ProxiedSession.Events {
 
     private final String id;
     private final AmqpProxyMetrics metrics;
+    private final RecentNames noticedQueues;
+    private final Supplier<String> vhost;
     private long republished;
 
-    SessionEventLog(String id, AmqpProxyMetrics metrics) {
+    /**
+     * @param noticedQueues queues already reported, shared by the proxy's connections so each is
+     *                      reported once per process, not once per connection
+     * @param vhost         the client's virtual host, known once it opened the connection
+     */
+    SessionEventLog(String id, AmqpProxyMetrics metrics, RecentNames noticedQueues, Supplier<String> vhost) {
         this.id = id;
         this.metrics = metrics;
+        this.noticedQueues = noticedQueues;
+        this.vhost = vhost;
     }
 
     /** Publishes this connection sent again after failovers, in total. */
@@ -42,6 +53,24 @@ final class SessionEventLog implements ProxiedSession.Events {
     public void serverCancelDropped(int channel, String consumerTag) {
         LOG.info("[{}] broker cancelled consumer '{}' on channel {}; the client did not advertise "
                 + "consumer_cancel_notify, so it is not told", id, consumerTag, channel);
+    }
+
+    /**
+     * Counted always; logged once per vhost and queue name when the queue would die with its
+     * node: oslo.messaging declares classic queues by default, and RPC requests and replies that
+     * sat in them are lost when that node dies, which the proxy cannot prevent but can name.
+     */
+    @Override
+    public void queueDeclared(QueueDeclaration q) {
+        metrics.queueDeclared(q);
+        String vh = vhost.get();
+        if (q.worthANotice() && noticedQueues.firstSighting(vh + "\u0000" + q.queue())) {
+            LOG.info("[{}] queue {} in vhost '{}' is {}, {}: its messages are lost if its node dies; set "
+                            + "rabbit_quorum_queue=true in oslo.messaging (or a quorum default queue type or a "
+                            + "mirroring policy) so it survives a node loss", id,
+                    q.queue().isEmpty() ? "(server-named)" : "'" + q.queue() + "'", vh, q.describeType(),
+                    q.durable() ? "durable" : "non-durable");
+        }
     }
 
     @Override

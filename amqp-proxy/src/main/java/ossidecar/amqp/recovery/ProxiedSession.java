@@ -40,6 +40,10 @@ public final class ProxiedSession {
 
     /** What the session tells the proxy's metrics and log. */
     public interface Events {
+        /** The client declared a queue (passive declares, which create nothing, are not reported). */
+        default void queueDeclared(QueueDeclaration queue) {
+        }
+
         default void acksAbsorbed(int count) {
         }
 
@@ -174,6 +178,9 @@ public final class ProxiedSession {
             return;
         }
         topology.fromClient(ch, m);
+        if (m.type() == MethodType.QUEUE_DECLARE && !m.bit("passive")) {
+            events.queueDeclared(QueueDeclaration.of(m));
+        }
         if (MethodSets.expectsResponse(m)) {
             c.inFlight = m;
         }

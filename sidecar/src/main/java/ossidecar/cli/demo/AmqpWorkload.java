@@ -19,10 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A publisher with confirms and a consumer with manual acks on one quorum queue, through the
  * proxy, numbering every message. When its connection is closed under it, it reconnects
- * through the proxy (as oslo.messaging would) and counts what that cost.
+ * through the proxy (as oslo.messaging would) and counts what that cost, nacks and publishes
+ * never answered included: the client would have to retry those, so they are failures too.
  */
 public final class AmqpWorkload implements AutoCloseable {
-    /** How long a stopped workload keeps consuming so that confirmed messages can arrive. */
+    /**
+     * How long a stopped workload keeps consuming so that confirmed messages can arrive, and
+     * waits for the answers to its last publishes.
+     */
     private static final Duration DRAIN = Duration.ofSeconds(30);
     private final ConnectionFactory factory;
     private final String queue;
@@ -32,6 +36,8 @@ public final class AmqpWorkload implements AutoCloseable {
     private final Set<Long> confirmed = ConcurrentHashMap.newKeySet();
     private final Set<Long> received = ConcurrentHashMap.newKeySet();
     private final AtomicInteger duplicates = new AtomicInteger();
+    private final AtomicInteger nacked = new AtomicInteger();
+    private final AtomicInteger unanswered = new AtomicInteger();
     private final AtomicInteger connectionLosses = new AtomicInteger();
     private final AtomicLong lastLossNanos = new AtomicLong();
     private final AtomicLong lastRecoveryMillis = new AtomicLong(-1);
@@ -48,13 +54,16 @@ public final class AmqpWorkload implements AutoCloseable {
 
     private void run() {
         while (running.get()) {
+            // publish sequence number -> message number, until acked or nacked; per connection,
+            // since sequence numbers start again on a new channel
+            ConcurrentNavigableMap<Long, Long> outstanding = new ConcurrentSkipListMap<>();
             try (Connection c = factory.newConnection("sidecar-demo")) {
                 long lost = lastLossNanos.get();
                 if (lost != 0) {
                     lastRecoveryMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lost));
                     clock.say("workload: reconnected through the proxy after %d ms", lastRecoveryMillis.get());
                 }
-                session(c);
+                session(c, outstanding);
             } catch (Exception e) {
                 if (!running.get()) {
                     return;
@@ -66,11 +75,14 @@ public final class AmqpWorkload implements AutoCloseable {
                     clock.say("workload: connection closed under it: %s", describe(e));
                 }
                 sleepQuietly(100);
+            } finally {
+                // the connection is closed (or dead): no answer can come for what is left
+                unanswered.addAndGet(outstanding.size());
             }
         }
     }
 
-    private void session(Connection c) throws Exception {
+    private void session(Connection c, ConcurrentNavigableMap<Long, Long> outstanding) throws Exception {
         Channel pub = c.createChannel();
         Channel sub = c.createChannel();
         pub.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
@@ -82,7 +94,6 @@ public final class AmqpWorkload implements AutoCloseable {
             }
             sub.basicAck(d.getEnvelope().getDeliveryTag(), false);
         }, tag -> { });
-        ConcurrentNavigableMap<Long, Long> outstanding = new ConcurrentSkipListMap<>();
         pub.confirmSelect();
         pub.addConfirmListener((seq, multiple) -> settle(outstanding, seq, multiple, true),
                 (seq, multiple) -> settle(outstanding, seq, multiple, false));
@@ -96,9 +107,10 @@ public final class AmqpWorkload implements AutoCloseable {
         if (!c.isOpen()) {
             throw c.getCloseReason();
         }
-        // stopped: let the consumer take what the broker confirmed before the connection goes
+        // stopped: let the last publishes be answered and the consumer take what the broker
+        // confirmed before the connection goes
         long deadline = System.nanoTime() + DRAIN.toNanos();
-        while (c.isOpen() && confirmedNotReceived() > 0 && System.nanoTime() < deadline) {
+        while (c.isOpen() && (!outstanding.isEmpty() || confirmedNotReceived() > 0) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
     }
@@ -107,6 +119,8 @@ public final class AmqpWorkload implements AutoCloseable {
         Map<Long, Long> done = multiple ? outstanding.headMap(seq, true) : outstanding.subMap(seq, true, seq, true);
         if (ack) {
             confirmed.addAll(done.values());
+        } else {
+            nacked.addAndGet(done.size());
         }
         done.clear();
     }
@@ -117,6 +131,21 @@ public final class AmqpWorkload implements AutoCloseable {
 
     public int confirmed() {
         return confirmed.size();
+    }
+
+    public int nacked() {
+        return nacked.get();
+    }
+
+    /** Publishes neither acked nor nacked when their connection ended; final once {@link #close()} returned. */
+    public int unanswered() {
+        return unanswered.get();
+    }
+
+    /** The counts so far; final once {@link #close()} returned. */
+    public AmqpWorkloadResult result() {
+        return new AmqpWorkloadResult(published(), confirmed(), nacked(), unanswered(), received(), duplicates(),
+                confirmedNotReceived(), connectionLosses());
     }
 
     public int received() {
