@@ -14,21 +14,15 @@ import oslo_messaging as messaging
 
 url, topic, calls, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 
-conf = cfg.ConfigOpts()
+# the global config, as services use it (oslo.messaging's metrics client reads it whatever it is given)
+conf = cfg.CONF
 conf([], project="sidecar-failover-test")
 messaging.set_transport_defaults("sidecar_failover")
-
-
-def transport():
-    t = messaging.get_rpc_transport(conf, url=url)
-    return t
-
-
-server_transport = transport()
+server_transport = messaging.get_rpc_transport(conf, url=url)
+client_transport = messaging.get_rpc_transport(conf, url=url)
+# the driver registered its options above; connections read them when they open (at first use)
 conf.set_override("rabbit_quorum_queue", True, group="oslo_messaging_rabbit")
-# quorum queues must be durable
-conf.set_override("amqp_durable_queues", True, group="oslo_messaging_rabbit")
-client_transport = transport()
+conf.set_override("amqp_durable_queues", True, group="oslo_messaging_rabbit")  # quorum queues are durable
 
 handled = {}
 handled_lock = threading.Lock()
@@ -44,7 +38,7 @@ class Echo:
 server = messaging.get_rpc_server(server_transport, messaging.Target(topic=topic, server="server-1"),
                                   [Echo()], executor="threading")
 server.start()
-client = messaging.RPCClient(client_transport, messaging.Target(topic=topic), timeout=30)
+client = messaging.get_rpc_client(client_transport, messaging.Target(topic=topic), timeout=30)
 
 done = 0
 failures = []

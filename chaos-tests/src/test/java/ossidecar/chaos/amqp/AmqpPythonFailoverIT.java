@@ -47,7 +47,7 @@ class AmqpPythonFailoverIT {
     @EnumSource(Fault.class)
     void kombuWithConfirmsAndAQuorumQueueSeesNoNackWhenTheLeaderNodeFails(Fault fault) throws Exception {
         String queue = "kombu-failover-" + Long.toString(System.nanoTime(), 36);
-        String last = runThrough(fault, "kombu_failover.py", "/", queue, queue);
+        String last = runThrough(fault, "kombu_failover.py", "/", queue, Integer.toString(MESSAGES), queue);
         assertTrue(last.startsWith("OK " + MESSAGES + " "), "every message received: " + last);
     }
 
@@ -91,7 +91,9 @@ class AmqpPythonFailoverIT {
                 Files.copy(in, file);
             }
             List<String> cmd = new ArrayList<>(List.of(AmqpPythonClientsIT.PYTHON, file.toString(),
-                    "amqp://sidecar:sidecar@127.0.0.1:" + proxy.proxy.port() + vhostPath));
+                    // oslo.messaging takes amqp:// for its AMQP 1.0 driver; rabbit:// is the same URL to kombu
+                    (script.startsWith("oslo") ? "rabbit" : "amqp") + "://sidecar:sidecar@127.0.0.1:" + proxy.proxy.port()
+                            + vhostPath));
             cmd.addAll(List.of(args));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             List<String> output = new ArrayList<>();
