@@ -845,6 +845,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             client.flush();
+            ctx.channel().flush(); // what the session sent upstream in answer (e.g. a channel it reopens)
             syncChannelGauge();
             if (client.channel().isWritable()) {
                 ctx.read();

@@ -213,6 +213,23 @@ public final class TopologyRecorder {
         return channels.containsKey(channel);
     }
 
+    /**
+     * What reopening one channel on the same upstream needs: its qos and flow, then its
+     * consumers with their tags (the topology outside the channel is still there).
+     */
+    public List<Method> channelSettingsAndConsumers(int channel) {
+        List<Method> out = new ArrayList<>();
+        RecordedChannel c = channels.get(channel);
+        if (c != null) {
+            out.addAll(c.qosByGlobal.values());
+            if (c.flow != null) {
+                out.add(c.flow);
+            }
+        }
+        consumers.values().stream().filter(s -> s.channel() == channel).forEach(s -> out.add(s.method()));
+        return out;
+    }
+
     /** Everything to replay on a new upstream, in dependency order. */
     public Plan replayPlan() {
         List<Entity> topology = new ArrayList<>();
