@@ -494,9 +494,11 @@ public final class ProxiedSession {
     /**
      * Starts replacing the upstream channel when tx.select meets the confirm mode the proxy
      * turned on by itself; the client's own confirm mode gets the broker's 406 as it would directly.
+     * So does a channel whose consumer reads an auto-delete queue: closing the channel would
+     * delete that queue and its messages, and a 406 loses nothing.
      */
     private boolean startsTxSwitch(int ch, ChannelLedger c, MethodFrame select, Sink out) {
-        if (!c.upstreamConfirms || c.confirms.clientConfirms()) {
+        if (!c.upstreamConfirms || c.confirms.clientConfirms() || topology.consumesAutoDeleteQueue(ch)) {
             return false;
         }
         c.txSwitch = new TxModeSwitch(ch, select.method());

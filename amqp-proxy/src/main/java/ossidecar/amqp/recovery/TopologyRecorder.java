@@ -230,6 +230,16 @@ public final class TopologyRecorder {
         return out;
     }
 
+    /**
+     * Whether a consumer on {@code channel} reads a queue this connection declared auto-delete:
+     * closing the channel would cancel it, and RabbitMQ deletes such a queue, with its messages,
+     * when its last consumer goes.
+     */
+    public boolean consumesAutoDeleteQueue(int channel) {
+        return consumers.values().stream().filter(s -> s.channel() == channel).map(s -> queues.get(s.method().str("queue")))
+                .anyMatch(q -> q != null && q.declare().bit("auto-delete"));
+    }
+
     /** Everything to replay on a new upstream, in dependency order. */
     public Plan replayPlan() {
         List<Entity> topology = new ArrayList<>();

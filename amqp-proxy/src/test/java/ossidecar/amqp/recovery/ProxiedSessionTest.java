@@ -416,6 +416,21 @@ class ProxiedSessionTest {
     }
 
     @Test
+    void aChannelConsumingAnAutoDeleteQueueIsNotReopenedForTx() {
+        openChannel(1);
+        client(1, MethodType.QUEUE_DECLARE, "queue", "", "exclusive", true, "auto-delete", true);
+        broker(1, MethodType.QUEUE_DECLARE_OK, "queue", "amq.gen-reply");
+        client(1, MethodType.BASIC_CONSUME, "queue", "amq.gen-reply", "consumer-tag", "c1");
+        broker(1, MethodType.BASIC_CONSUME_OK, "consumer-tag", "c1");
+        publish(1, "q", "a");
+        out.clear();
+        client(1, MethodType.TX_SELECT);
+        assertEquals(List.of("1:tx.select"), out.up,
+                "closing the channel would delete the queue with its messages: the broker's 406 loses nothing");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+    }
+
+    @Test
     void aFailoverWhileWaitingForConfirmsRepublishesThenSwitchesOnTheNewUpstream() {
         openChannel(1);
         publish(1, "q", "a");
