@@ -52,6 +52,14 @@ public final class ProxiedSession {
 
         default void transactionLost(int channel) {
         }
+
+        /** The upstream channel was reopened so that the client's tx.select could leave the proxy's confirm mode. */
+        default void reopenedForTx(int channel) {
+        }
+
+        /** Not reopened for tx.select: a consumer on the channel reads an auto-delete queue. */
+        default void notReopenedForTx(int channel) {
+        }
     }
 
     static final String TX_LOST = "PRECONDITION_FAILED - transaction lost in a broker failover: publishes and acks "
@@ -498,7 +506,11 @@ public final class ProxiedSession {
      * delete that queue and its messages, and a 406 loses nothing.
      */
     private boolean startsTxSwitch(int ch, ChannelLedger c, MethodFrame select, Sink out) {
-        if (!c.upstreamConfirms || c.confirms.clientConfirms() || topology.consumesAutoDeleteQueue(ch)) {
+        if (!c.upstreamConfirms || c.confirms.clientConfirms()) {
+            return false;
+        }
+        if (topology.consumesAutoDeleteQueue(ch)) {
+            events.notReopenedForTx(ch);
             return false;
         }
         c.txSwitch = new TxModeSwitch(ch, select.method());
@@ -540,6 +552,7 @@ public final class ProxiedSession {
             }
             case DONE -> {
                 c.txSwitch = null;
+                events.reopenedForTx(ch);
                 fromBroker(f, out); // tx.select-ok answers the client's request
                 txSwitchHeldBytes -= s.heldBytes();
                 for (Frame held : s.takeHeld()) {

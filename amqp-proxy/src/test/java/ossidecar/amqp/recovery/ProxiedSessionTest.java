@@ -87,6 +87,16 @@ class ProxiedSessionTest {
         public void transactionLost(int channel) {
             events.add("tx lost " + channel);
         }
+
+        @Override
+        public void reopenedForTx(int channel) {
+            events.add("reopened for tx " + channel);
+        }
+
+        @Override
+        public void notReopenedForTx(int channel) {
+            events.add("not reopened for tx " + channel);
+        }
     };
     private final ProxiedSession session = new ProxiedSession(true, eventLog);
     private final Recorder out = new Recorder();
@@ -386,7 +396,7 @@ class ProxiedSessionTest {
         assertEquals(List.of("1:basic.publish /q", "1:header", "1:body in-tx"), out.up,
                 "the held frames follow in order: a transactional publish, no confirm.select; the ack of the "
                         + "requeued tag 1 is absorbed");
-        assertEquals(List.of("absorbed 1"), events);
+        assertEquals(List.of("reopened for tx 1", "absorbed 1"), events);
         assertEquals(0, session.keptBytes(), "a transaction's publishes are the commit's business");
 
         out.clear();
@@ -427,6 +437,7 @@ class ProxiedSessionTest {
         client(1, MethodType.TX_SELECT);
         assertEquals(List.of("1:tx.select"), out.up,
                 "closing the channel would delete the queue with its messages: the broker's 406 loses nothing");
+        assertEquals(List.of("not reopened for tx 1"), events);
         broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
     }
 
