@@ -44,6 +44,14 @@ public final class ProxiedSession {
         default void republished(int count) {
         }
 
+        /** The upstream channel was reopened so that the client's tx.select could leave the proxy's confirm mode. */
+        default void reopenedForTx(int channel) {
+        }
+
+        /** Not reopened for tx.select: a consumer on the channel reads an auto-delete queue. */
+        default void notReopenedForTx(int channel) {
+        }
+
         default void keptBytesChanged(long delta) {
         }
 
@@ -51,14 +59,6 @@ public final class ProxiedSession {
         }
 
         default void transactionLost(int channel) {
-        }
-
-        /** The upstream channel was reopened so that the client's tx.select could leave the proxy's confirm mode. */
-        default void reopenedForTx(int channel) {
-        }
-
-        /** Not reopened for tx.select: a consumer on the channel reads an auto-delete queue. */
-        default void notReopenedForTx(int channel) {
         }
     }
 
@@ -382,11 +382,11 @@ public final class ProxiedSession {
         for (ChannelLedger c : channels.values()) {
             c.tags.newGeneration();
             c.upstreamConfirms = false;
-            txSwitchUpstreamLost(c);
             if (c.delivering != null) {
                 c.delivering.release();
                 c.delivering = null;
             }
+            txSwitchUpstreamLost(c);
         }
         return topology.replayPlan();
     }

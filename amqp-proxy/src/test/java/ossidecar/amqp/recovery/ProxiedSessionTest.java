@@ -79,16 +79,6 @@ class ProxiedSessionTest {
         }
 
         @Override
-        public void serverCancelDropped(int channel, String consumerTag) {
-            events.add("cancel dropped " + consumerTag);
-        }
-
-        @Override
-        public void transactionLost(int channel) {
-            events.add("tx lost " + channel);
-        }
-
-        @Override
         public void reopenedForTx(int channel) {
             events.add("reopened for tx " + channel);
         }
@@ -96,6 +86,16 @@ class ProxiedSessionTest {
         @Override
         public void notReopenedForTx(int channel) {
             events.add("not reopened for tx " + channel);
+        }
+
+        @Override
+        public void serverCancelDropped(int channel, String consumerTag) {
+            events.add("cancel dropped " + consumerTag);
+        }
+
+        @Override
+        public void transactionLost(int channel) {
+            events.add("tx lost " + channel);
         }
     };
     private final ProxiedSession session = new ProxiedSession(true, eventLog);
