@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -21,8 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import ossidecar.amqp.codec.ProtocolHeader;
 import ossidecar.core.config.AmqpProxyConfig;
-import ossidecar.core.config.BackendNode;
-import ossidecar.core.config.ConnectStrategy;
+import ossidecar.core.config.ConfigLoader;
 import ossidecar.core.config.Endpoint;
 import ossidecar.core.health.NodeRegistry;
 
@@ -54,8 +53,8 @@ class FirstConnectTimeoutTest {
             }
         }
 
-        BackendNode node(String name) {
-            return new BackendNode(name, new Endpoint("127.0.0.1", server.getLocalPort()));
+        int port() {
+            return server.getLocalPort();
         }
 
         @Override
@@ -78,9 +77,18 @@ class FirstConnectTimeoutTest {
         meters = new SimpleMeterRegistry();
         first = new SilentNode();
         second = new SilentNode();
-        AmqpProxyConfig cfg = new AmqpProxyConfig(true, new Endpoint("127.0.0.1", 0),
-                List.of(first.node("silent-1"), second.node("silent-2")), ConnectStrategy.PRIORITY,
-                Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofSeconds(60), 1 << 20);
+        AmqpProxyConfig cfg = onPortZero(ConfigLoader.parse(String.join("\n",
+                "amqp:",
+                "  listen: 127.0.0.1:5672",
+                "  strategy: priority",
+                "  heartbeat: 1s",
+                "  connect-timeout: 500ms",
+                "  nodes:",
+                "    - name: silent-1",
+                "      address: 127.0.0.1:" + first.port(),
+                "    - name: silent-2",
+                "      address: 127.0.0.1:" + second.port(),
+                ""), "test").amqp());
         boundMs = Recovery.attemptBound(cfg).toMillis();
         proxy = AmqpProxy.start(cfg, new NodeRegistry("amqp", meters, Clock.systemUTC()), meters);
     }
@@ -120,6 +128,23 @@ class FirstConnectTimeoutTest {
             assertEquals(1.0, meters.get("sidecar.upstream.connects").tags("node", node, "outcome", "failed")
                     .counter().count(), node + " counts as a failed connect");
         }
+    }
+
+    /**
+     * The loaded config with the listener on port 0, which the loader rightly refuses. Built
+     * through the record's components, so this test does not depend on its field list (other
+     * settings are added to it over time) and every other value is the loader's default.
+     */
+    private static AmqpProxyConfig onPortZero(AmqpProxyConfig c) throws ReflectiveOperationException {
+        RecordComponent[] parts = AmqpProxyConfig.class.getRecordComponents();
+        Class<?>[] types = new Class<?>[parts.length];
+        Object[] values = new Object[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            types[i] = parts[i].getType();
+            values[i] = parts[i].getName().equals("listen") ? new Endpoint("127.0.0.1", 0)
+                    : parts[i].getAccessor().invoke(c);
+        }
+        return AmqpProxyConfig.class.getDeclaredConstructor(types).newInstance(values);
     }
 
     /** Reads what the proxy sent (its protocol header) up to the end of the stream; false on a read timeout. */
