@@ -20,7 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ossidecar.amqp.codec.AmqpConstants;
@@ -366,13 +368,19 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 proxy.config().heartbeatSeconds(), this::sendStartToClient, this::sendTuneToClient);
         ChannelFuture connect = bootstrap(b, handshake).connect(b.node().address().host(), b.node().address().port());
         Channel ch = connect.channel();
+        NodeTurn turn = new NodeTurn();
+        armHandshakeTimeout(turn, ch, b, handshake, started, candidates);
         connect.addListener(f -> {
-            if (!f.isSuccess()) {
+            if (!f.isSuccess() && turn.end()) {
                 proxy.pool().connectFailed(b, since(started), f.cause());
                 connectFirstUpstream(candidates, f.cause());
             }
         });
         handshake.ready().whenComplete((tune, err) -> client.executor().execute(() -> {
+            if (!turn.end()) {
+                ch.close(); // the connect failed or timed out first, and the next node is being tried
+                return;
+            }
             if (err == null) {
                 proxy.pool().connected(b, since(started));
                 upstreamOpen(ch, b, tune);
@@ -380,9 +388,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             Throwable cause = err instanceof CompletionException ? err.getCause() : err;
             ch.close();
-            if (!connect.isSuccess()) {
-                return; // the connect listener already moved on
-            }
             if (cause instanceof UpstreamRefusedException refused) {
                 // the broker's own answer (403 ACCESS_REFUSED, 530 NOT_ALLOWED...) reaches the client as is
                 proxy.pool().connected(b, since(started));
@@ -395,6 +400,51 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 connectFirstUpstream(candidates, cause);
             }
         }));
+    }
+
+    /** One node's turn in the first connect: only the first of its outcomes (open, failure, timeout) counts. */
+    private static final class NodeTurn {
+        private boolean over;
+        private ScheduledFuture<?> timeout;
+
+        boolean end() {
+            if (over) {
+                return false;
+            }
+            over = true;
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Bounds the first handshake with one node as a recovery attempt is bounded: a node that
+     * accepts the socket and never answers must not hold the client until its own timeout. Time
+     * the handshake spends waiting for the client's part does not count against the node.
+     */
+    private void armHandshakeTimeout(NodeTurn turn, Channel ch, Backend b, UpstreamHandshake handshake, long started,
+                                     Deque<Backend> candidates) {
+        long ms = Recovery.attemptBound(proxy.config()).toMillis();
+        turn.timeout = client.executor().schedule(() -> {
+            if (turn.over) {
+                return;
+            }
+            if (state != State.CLOSED && !handshake.waitingForBroker()) {
+                armHandshakeTimeout(turn, ch, b, handshake, started, candidates);
+                return;
+            }
+            turn.end();
+            ch.close();
+            if (state == State.CLOSED) {
+                return;
+            }
+            TimeoutException cause = new TimeoutException("no handshake answer within " + ms + " ms");
+            proxy.pool().connectFailed(b, since(started), cause);
+            LOG.info("[{}] handshake with {} got no answer within {} ms: trying the next node", id, b, ms);
+            connectFirstUpstream(candidates, cause);
+        }, ms, TimeUnit.MILLISECONDS);
     }
 
     private Bootstrap bootstrap(Backend b, UpstreamHandshake handshake) {
@@ -808,6 +858,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             client.flush();
+            ctx.channel().flush(); // what the session sent upstream in answer (e.g. a channel it reopens)
             syncChannelGauge();
             if (client.channel().isWritable()) {
                 ctx.read();

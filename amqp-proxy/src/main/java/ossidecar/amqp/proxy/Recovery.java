@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import ossidecar.amqp.codec.MethodFrame;
 import ossidecar.amqp.recovery.ProxiedSession;
 import ossidecar.amqp.recovery.TopologyRecorder;
+import ossidecar.core.config.AmqpProxyConfig;
 import ossidecar.core.pool.BackendPool.Backend;
 
 /**
@@ -148,8 +149,7 @@ final class Recovery {
 
     /** Bounds one attempt: a node that accepts the socket but never answers must not hold the client. */
     private void armTimeout(Channel ch, Backend b) {
-        long ms = Math.max(proxy.config().connectTimeout().toMillis() * 2,
-                TimeUnit.SECONDS.toMillis(2L * Math.max(1, proxy.config().heartbeatSeconds())));
+        long ms = attemptBound(proxy.config()).toMillis();
         attemptTimeout = schedule(() -> {
             if (attempt == ch && host.heldFor(this)) {
                 LOG.info("[{}] recovery attempt on {} took over {} ms: trying the next node", id, b, ms);
@@ -161,6 +161,16 @@ final class Recovery {
                 }
             }
         }, Duration.ofMillis(ms));
+    }
+
+    /**
+     * How long one node may take to complete an upstream handshake (and, in a recovery, the
+     * replay): twice the connect timeout, and never less than two heartbeat intervals, the
+     * time after which a silent open connection would be declared dead too.
+     */
+    static Duration attemptBound(AmqpProxyConfig config) {
+        return Duration.ofMillis(Math.max(config.connectTimeout().toMillis() * 2,
+                TimeUnit.SECONDS.toMillis(2L * Math.max(1, config.heartbeatSeconds()))));
     }
 
     private void startReplay(Channel ch, Backend b, TuneParams tune) {

@@ -89,4 +89,16 @@ final class SessionEventLog implements ProxiedSession.Events {
     public void transactionLost(int channel) {
         LOG.warn("[{}] channel {}: uncommitted transaction lost in failover; closing the channel with 406", id, channel);
     }
+
+    @Override
+    public void reopenedForTx(int channel) {
+        LOG.info("[{}] channel {}: reopened upstream (out of the proxy's confirm mode) for the client's tx.select; "
+                + "unacked deliveries are redelivered", id, channel);
+    }
+
+    @Override
+    public void notReopenedForTx(int channel) {
+        LOG.warn("[{}] channel {}: tx.select after publishing on a channel consuming an auto-delete queue; reopening "
+                + "it would delete the queue, so the broker's 406 goes to the client", id, channel);
+    }
 }

@@ -55,6 +55,19 @@ final class UpstreamHandshake extends ChannelInboundHandlerAdapter {
         return ready;
     }
 
+    /**
+     * Whether the handshake waits for the broker's next answer rather than for the client's part
+     * (start-ok, tune-ok, the vhost): only the broker's silence counts against its node.
+     */
+    boolean waitingForBroker() {
+        return switch (state) {
+            case AWAIT_START -> true;
+            case AWAIT_TUNE -> startOk.isDone();
+            case AWAIT_OPEN_OK -> tuneOk.isDone() && virtualHost.isDone();
+            case DONE -> false;
+        };
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.writeAndFlush(ProtocolHeader.INSTANCE).addListener(f -> {

@@ -50,6 +50,14 @@ public final class ProxiedSession {
         default void republished(int count) {
         }
 
+        /** The upstream channel was reopened so that the client's tx.select could leave the proxy's confirm mode. */
+        default void reopenedForTx(int channel) {
+        }
+
+        /** Not reopened for tx.select: a consumer on the channel reads an auto-delete queue. */
+        default void notReopenedForTx(int channel) {
+        }
+
         default void keptBytesChanged(long delta) {
         }
 
@@ -98,6 +106,8 @@ public final class ProxiedSession {
         boolean closingByProxy;
         boolean clientClosedOk;
         boolean upstreamClosedOk;
+        /** Set while the upstream channel is replaced to leave the proxy's confirm mode for the client's tx.select. */
+        TxModeSwitch txSwitch;
     }
 
     private final TopologyRecorder topology = new TopologyRecorder();
@@ -110,6 +120,7 @@ public final class ProxiedSession {
     private final LongSupplier nanoClock;
     private int generation;
     private long keptBytes;
+    private long txSwitchHeldBytes;
 
     /**
      * @param clientTakesServerCancels whether the client advertised the consumer_cancel_notify
@@ -133,9 +144,9 @@ public final class ProxiedSession {
         this.nanoClock = nanoClock;
     }
 
-    /** Bytes of publishes kept until the broker confirms them. */
+    /** Bytes of publishes kept until the broker confirms them, and of client frames held by a {@link TxModeSwitch}. */
     public long keptBytes() {
-        return keptBytes;
+        return keptBytes + txSwitchHeldBytes;
     }
 
     public int openChannels() {
@@ -148,6 +159,10 @@ public final class ProxiedSession {
     public void fromClient(Frame f, Sink out) {
         int ch = f.channel();
         ChannelLedger c = channels.get(ch);
+        if (c != null && c.txSwitch != null && c.txSwitch.holdsClientFrames()) {
+            txSwitchHeldBytes += c.txSwitch.hold(f);
+            return;
+        }
         if (!(f instanceof MethodFrame mf)) {
             if (c == null || c.publishing == null) {
                 out.toUpstream(ReferenceCountUtil.retain(f)); // out of sequence: the broker answers it
@@ -205,7 +220,12 @@ public final class ProxiedSession {
                 c.confirms.enableClientConfirms();
                 c.upstreamConfirms = true;
             }
-            case TX_SELECT -> c.tx = true;
+            case TX_SELECT -> {
+                c.tx = true;
+                if (startsTxSwitch(ch, c, mf, out)) {
+                    return;
+                }
+            }
             default -> {
             }
         }
@@ -284,6 +304,9 @@ public final class ProxiedSession {
     public void fromBroker(Frame f, Sink out) {
         int ch = f.channel();
         ChannelLedger c = channels.get(ch);
+        if (c != null && c.txSwitch != null && txSwitchTakes(ch, c, f, out)) {
+            return;
+        }
         if (!(f instanceof MethodFrame mf)) {
             if (c != null && c.closingByProxy) {
                 return;
@@ -338,6 +361,7 @@ public final class ProxiedSession {
             }
             case BASIC_ACK, BASIC_NACK -> {
                 brokerConfirms(ch, c, m, out);
+                txSwitchWhenConfirmed(c, out);
                 return;
             }
             case BASIC_CANCEL -> {
@@ -449,6 +473,7 @@ public final class ProxiedSession {
                 c.delivering.release();
                 c.delivering = null;
             }
+            txSwitchUpstreamLost(c);
         }
         return topology.replayPlan();
     }
@@ -501,6 +526,10 @@ public final class ProxiedSession {
                 }
                 events.republished(again.size());
             }
+            if (c.txSwitch != null) {
+                c.txSwitch.resume(c.confirms.outstanding() > 0, out); // the request in flight is its tx.select
+                continue;
+            }
             if (req != null && req.type() == MethodType.CHANNEL_OPEN) {
                 out.toClient(new MethodFrame(ch, Method.of(MethodType.CHANNEL_OPEN_OK))); // the replay opened it
                 c.inFlight = null;
@@ -529,6 +558,11 @@ public final class ProxiedSession {
 
     private void forget(int ch, ChannelLedger c) {
         channels.remove(ch);
+        if (c.txSwitch != null) {
+            txSwitchHeldBytes -= c.txSwitch.heldBytes();
+            c.txSwitch.release();
+            c.txSwitch = null;
+        }
         releaseKept(c.confirms.discard());
         if (c.publishing != null) {
             c.publishing.release();
@@ -548,6 +582,101 @@ public final class ProxiedSession {
         keptBytes -= p.bytes();
         events.keptBytesChanged(-p.bytes());
         p.release();
+    }
+
+    // ---------------------------------------------------------------- tx.select after the proxy's confirm mode
+
+    /**
+     * Starts replacing the upstream channel when tx.select meets the confirm mode the proxy
+     * turned on by itself; the client's own confirm mode gets the broker's 406 as it would directly.
+     * So does a channel whose consumer reads an auto-delete queue: closing the channel would
+     * delete that queue and its messages, and a 406 loses nothing.
+     */
+    private boolean startsTxSwitch(int ch, ChannelLedger c, MethodFrame select, Sink out) {
+        if (!c.upstreamConfirms || c.confirms.clientConfirms()) {
+            return false;
+        }
+        if (topology.consumesAutoDeleteQueue(ch)) {
+            events.notReopenedForTx(ch);
+            return false;
+        }
+        c.txSwitch = new TxModeSwitch(ch, select.method());
+        txSwitchWhenConfirmed(c, out);
+        return true;
+    }
+
+    /** Once every kept publish of a switching channel is confirmed, its upstream channel is closed. */
+    private void txSwitchWhenConfirmed(ChannelLedger c, Sink out) {
+        if (c.txSwitch == null || c.txSwitch.phase() != TxModeSwitch.Phase.AWAIT_CONFIRMS
+                || c.confirms.outstanding() > 0) {
+            return;
+        }
+        c.txSwitch.closeUpstream(out);
+        // the broker requeues the closed channel's unacked deliveries: their tags die with it, as on a failover
+        c.tags.newGeneration();
+        c.upstreamConfirms = false;
+        if (c.delivering != null) {
+            c.delivering.release();
+            c.delivering = null;
+        }
+    }
+
+    /** A broker frame on a switching channel: true when the switch consumed it. */
+    private boolean txSwitchTakes(int ch, ChannelLedger c, Frame f, Sink out) {
+        TxModeSwitch s = c.txSwitch;
+        switch (s.fromBroker(f, out)) {
+            case PASS -> {
+                return false;
+            }
+            case DROP -> {
+                return true;
+            }
+            case CLOSED -> {
+                List<Method> steps = new ArrayList<>();
+                topology.channelSettingsAndConsumers(ch).forEach(m -> steps.add(upstreamNames(m)));
+                s.reopen(steps, out);
+                return true;
+            }
+            case DONE -> {
+                c.txSwitch = null;
+                events.reopenedForTx(ch);
+                fromBroker(f, out); // tx.select-ok answers the client's request
+                txSwitchHeldBytes -= s.heldBytes();
+                for (Frame held : s.takeHeld()) {
+                    try {
+                        fromClient(held, out);
+                    } finally {
+                        ReferenceCountUtil.release(held);
+                    }
+                }
+                return true;
+            }
+            case ABORTED -> {
+                txSwitchHeldBytes -= s.heldBytes();
+                s.release();
+                if (s.phase() != TxModeSwitch.Phase.SWALLOW_CLOSE_OK) {
+                    c.txSwitch = null;
+                }
+                fromBroker(f, out); // the broker's channel.close reaches the client as usual
+                return true;
+            }
+            case SWALLOWED -> {
+                c.txSwitch = null;
+                return true;
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private void txSwitchUpstreamLost(ChannelLedger c) {
+        if (c.txSwitch == null) {
+            return;
+        }
+        if (c.txSwitch.phase() == TxModeSwitch.Phase.SWALLOW_CLOSE_OK) {
+            c.txSwitch = null; // that close-ok died with the connection
+        } else {
+            c.txSwitch.upstreamLost();
+        }
     }
 
     /** The client connection ended: every kept buffer is released. */

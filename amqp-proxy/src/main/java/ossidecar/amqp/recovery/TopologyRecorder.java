@@ -213,6 +213,33 @@ public final class TopologyRecorder {
         return channels.containsKey(channel);
     }
 
+    /**
+     * What reopening one channel on the same upstream needs: its qos and flow, then its
+     * consumers with their tags (the topology outside the channel is still there).
+     */
+    public List<Method> channelSettingsAndConsumers(int channel) {
+        List<Method> out = new ArrayList<>();
+        RecordedChannel c = channels.get(channel);
+        if (c != null) {
+            out.addAll(c.qosByGlobal.values());
+            if (c.flow != null) {
+                out.add(c.flow);
+            }
+        }
+        consumers.values().stream().filter(s -> s.channel() == channel).forEach(s -> out.add(s.method()));
+        return out;
+    }
+
+    /**
+     * Whether a consumer on {@code channel} reads a queue this connection declared auto-delete:
+     * closing the channel would cancel it, and RabbitMQ deletes such a queue, with its messages,
+     * when its last consumer goes.
+     */
+    public boolean consumesAutoDeleteQueue(int channel) {
+        return consumers.values().stream().filter(s -> s.channel() == channel).map(s -> queues.get(s.method().str("queue")))
+                .anyMatch(q -> q != null && q.declare().bit("auto-delete"));
+    }
+
     /** Everything to replay on a new upstream, in dependency order. */
     public Plan replayPlan() {
         List<Entity> topology = new ArrayList<>();

@@ -80,6 +80,16 @@ class ProxiedSessionTest {
         }
 
         @Override
+        public void reopenedForTx(int channel) {
+            events.add("reopened for tx " + channel);
+        }
+
+        @Override
+        public void notReopenedForTx(int channel) {
+            events.add("not reopened for tx " + channel);
+        }
+
+        @Override
         public void serverCancelDropped(int channel, String consumerTag) {
             events.add("cancel dropped " + consumerTag);
         }
@@ -483,5 +493,152 @@ class ProxiedSessionTest {
                 .collect(Collectors.joining()));
         assertEquals("mine", plan.consumers().get(0).method().str("consumer-tag"));
         session.resume(out);
+    }
+
+    // ---------------------------------------------------------------- tx.select after publishing (issue #10)
+
+    @Test
+    void txSelectAfterPublishingWaitsForTheConfirmsThenReopensTheChannelWithItsQosAndConsumers() {
+        openChannel(1);
+        client(1, MethodType.BASIC_QOS, "prefetch-count", 5);
+        broker(1, MethodType.BASIC_QOS_OK);
+        client(1, MethodType.BASIC_CONSUME, "queue", "in", "consumer-tag", "c1");
+        broker(1, MethodType.BASIC_CONSUME_OK, "consumer-tag", "c1");
+        publish(1, "q", "before");
+        deliver(1, 1, "x");
+        out.clear();
+
+        client(1, MethodType.TX_SELECT);
+        publish(1, "q", "in-tx");
+        client(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+        assertEquals(List.of(), out.up, "the kept publish is not confirmed yet: nothing moves, the client's frames wait");
+        assertTrue(session.keptBytes() > "before".length() + "in-tx".length(), "held frames count against the bound");
+
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+        assertEquals(List.of("1:channel.close 200"), out.up, "confirmed: the proxy closes its confirm-mode channel");
+        deliver(1, 2, "y"); // in flight on the closing channel: the broker requeues it
+        broker(1, MethodType.CHANNEL_CLOSE_OK);
+        broker(1, MethodType.CHANNEL_OPEN_OK);
+        broker(1, MethodType.BASIC_QOS_OK);
+        broker(1, MethodType.BASIC_CONSUME_OK, "consumer-tag", "c1");
+        assertEquals(List.of("1:channel.close 200", "1:channel.open", "1:basic.qos", "1:basic.consume in", "1:tx.select"),
+                out.up, "reopened with its qos and consumer, one answer at a time, then the client's tx.select");
+        assertEquals(List.of(), out.down, "the proxy's own answers and the requeued delivery never reach the client");
+
+        deliver(1, 1, "x"); // redelivered on the new channel
+        out.up.clear();
+        broker(1, MethodType.TX_SELECT_OK);
+        assertEquals(List.of("1:basic.deliver 2", "1:header", "1:body x", "1:tx.select-ok"), out.down,
+                "tags go on from the last one the client saw");
+        assertEquals(List.of("1:basic.publish /q", "1:header", "1:body in-tx"), out.up,
+                "the held frames follow in order: a transactional publish, no confirm.select; the ack of the "
+                        + "requeued tag 1 is absorbed");
+        assertEquals(List.of("reopened for tx 1", "absorbed 1"), events);
+        assertEquals(0, session.keptBytes(), "a transaction's publishes are the commit's business");
+
+        out.clear();
+        client(1, MethodType.BASIC_ACK, "delivery-tag", 2L);
+        client(1, MethodType.TX_COMMIT);
+        assertEquals(List.of("1:basic.ack 1", "1:tx.commit"), out.up);
+        TopologyRecorder.Plan plan = session.upstreamLost();
+        assertEquals("1:basic.qos 1:tx.select", plan.settings().stream()
+                .map(st -> st.channel() + ":" + st.method().type().specName()).collect(Collectors.joining(" ")),
+                "a failover replays tx mode");
+    }
+
+    @Test
+    void txSelectWithNothingInTheWayOrAfterTheClientsOwnConfirmSelectGoesToTheBrokerAsIs() {
+        openChannel(1);
+        client(1, MethodType.TX_SELECT);
+        assertEquals(List.of("1:tx.select"), out.up.subList(out.up.size() - 1, out.up.size()),
+                "no publish yet: confirms are not on, nothing to replace");
+        openChannel(2);
+        client(2, MethodType.CONFIRM_SELECT);
+        broker(2, MethodType.CONFIRM_SELECT_OK);
+        publish(2, "q", "a");
+        out.clear();
+        client(2, MethodType.TX_SELECT);
+        assertEquals(List.of("2:tx.select"), out.up, "the client chose confirms: the broker's 406 is its answer, as directly");
+        broker(2, MethodType.BASIC_ACK, "delivery-tag", 1L);
+    }
+
+    @Test
+    void aChannelConsumingAnAutoDeleteQueueIsNotReopenedForTx() {
+        openChannel(1);
+        client(1, MethodType.QUEUE_DECLARE, "queue", "", "exclusive", true, "auto-delete", true);
+        broker(1, MethodType.QUEUE_DECLARE_OK, "queue", "amq.gen-reply");
+        client(1, MethodType.BASIC_CONSUME, "queue", "amq.gen-reply", "consumer-tag", "c1");
+        broker(1, MethodType.BASIC_CONSUME_OK, "consumer-tag", "c1");
+        publish(1, "q", "a");
+        out.clear();
+        client(1, MethodType.TX_SELECT);
+        assertEquals(List.of("1:tx.select"), out.up,
+                "closing the channel would delete the queue with its messages: the broker's 406 loses nothing");
+        assertEquals(List.of("not reopened for tx 1"), events);
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+    }
+
+    @Test
+    void aFailoverWhileWaitingForConfirmsRepublishesThenSwitchesOnTheNewUpstream() {
+        openChannel(1);
+        publish(1, "q", "a");
+        client(1, MethodType.TX_SELECT);
+        out.clear();
+        failover();
+        assertEquals(List.of("1:confirm.select", "1:basic.publish /q", "1:header", "1:body a"), out.up,
+                "re-published under confirms, the tx.select not sent yet");
+        out.clear();
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+        broker(1, MethodType.CHANNEL_CLOSE_OK);
+        broker(1, MethodType.CHANNEL_OPEN_OK);
+        assertEquals(List.of("1:channel.close 200", "1:channel.open", "1:tx.select"), out.up);
+        broker(1, MethodType.TX_SELECT_OK);
+        assertEquals(List.of("1:tx.select-ok"), out.down);
+    }
+
+    @Test
+    void aFailoverAfterTheProxysCloseLeavesOnlyTxSelect() {
+        openChannel(1);
+        publish(1, "q", "a");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+        client(1, MethodType.TX_SELECT);
+        assertEquals("1:channel.close 200", out.up.get(out.up.size() - 1));
+        out.clear();
+        failover();
+        assertEquals(List.of("1:tx.select"), out.up, "the replay opened the channel without confirm mode");
+        broker(1, MethodType.TX_SELECT_OK);
+        assertEquals(List.of("1:tx.select-ok"), out.down);
+        publish(1, "q", "b");
+        assertEquals(List.of("1:tx.select", "1:basic.publish /q", "1:header", "1:body b"), out.up);
+    }
+
+    @Test
+    void aBrokerChannelCloseDuringTheSwitchReachesTheClientAndEndsIt() {
+        openChannel(1);
+        publish(1, "q", "a");
+        client(1, MethodType.TX_SELECT);
+        publish(1, "q", "held");
+        out.clear();
+        broker(1, MethodType.CHANNEL_CLOSE, "reply-code", 404);
+        assertEquals(List.of("1:channel.close 404"), out.down);
+        assertEquals(0, session.keptBytes(), "held frames are dropped: the broker would discard them");
+        client(1, MethodType.CHANNEL_CLOSE_OK);
+        assertEquals(List.of("1:channel.close-ok"), out.up);
+        assertEquals(0, session.openChannels());
+    }
+
+    @Test
+    void aBrokerCloseCrossingTheProxysCloseReachesTheClientAndTheBrokersCloseOkIsSwallowed() {
+        openChannel(1);
+        publish(1, "q", "a");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 1L);
+        client(1, MethodType.TX_SELECT);
+        out.clear();
+        broker(1, MethodType.CHANNEL_CLOSE, "reply-code", 406);
+        broker(1, MethodType.CHANNEL_CLOSE_OK); // the broker's answer to the proxy's close
+        assertEquals(List.of("1:channel.close 406"), out.down);
+        client(1, MethodType.CHANNEL_CLOSE_OK);
+        assertEquals(List.of("1:channel.close-ok"), out.up);
+        assertEquals(0, session.openChannels());
     }
 }
