@@ -74,6 +74,13 @@ final class SessionEventLog implements ProxiedSession.Events {
     }
 
     @Override
+    public void reopenedForNacks(int channel, int republished) {
+        LOG.info("[{}] channel {}: the broker kept nacking its publishes (a quorum queue client of the channel "
+                + "still pointing at a lost leader); reopened the upstream channel and published {} again", id, channel,
+                republished);
+    }
+
+    @Override
     public void nacksRetried(int count) {
         metrics.nacksRetried.increment(count);
     }

@@ -67,6 +67,10 @@ public final class ProxiedSession {
         default void transactionLost(int channel) {
         }
 
+        /** The upstream channel was replaced because its publishes kept being nacked; {@code republished} went again. */
+        default void reopenedForNacks(int channel, int republished) {
+        }
+
         /** The broker nacked {@code count} publishes that the proxy will publish again. */
         default void nacksRetried(int count) {
         }
@@ -96,6 +100,9 @@ public final class ProxiedSession {
         boolean upstreamConfirms;
         /** A retry of nacked publishes is scheduled for this channel. */
         boolean retryScheduled;
+        /** When the proxy last replaced this upstream channel because of nacks ({@code nanoClock}), if it did. */
+        boolean refreshed;
+        long lastRefreshNanos;
         /** The client's synchronous request awaiting its reply, in client names. */
         Method inFlight;
         ContentAssembly publishing;
@@ -113,6 +120,10 @@ public final class ProxiedSession {
     private final TopologyRecorder topology = new TopologyRecorder();
     private final QueueRenames renames = new QueueRenames();
     private final TreeMap<Integer, ChannelLedger> channels = new TreeMap<>();
+    /** A publish nacked this many times on one channel makes the proxy replace the upstream channel. */
+    static final int REFRESH_AFTER_NACKS = 3;
+    /** At most one replacement per channel in this time: a queue that rejects on purpose is not churned. */
+    static final long REFRESH_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
     private final boolean clientTakesServerCancels;
     private final Events events;
     private final NackRetryPolicy nackRetry;
@@ -415,6 +426,7 @@ public final class ProxiedSession {
             if (retried > 0) {
                 events.nacksRetried(retried);
                 scheduleRetry(ch, c);
+                refreshIfNackedRepeatedly(ch, c, out);
             }
             if (givenUp[0] > 0) {
                 events.nacksPassedOn(givenUp[0]);
@@ -425,6 +437,27 @@ public final class ProxiedSession {
                     ? Method.of(MethodType.BASIC_ACK, "delivery-tag", cc.clientSeq(), "multiple", cc.multiple())
                     : Method.of(MethodType.BASIC_NACK, "delivery-tag", cc.clientSeq(), "multiple", cc.multiple())));
         }
+    }
+
+    /**
+     * A publish nacked again and again on one channel, while the same queue takes publishes on
+     * other channels, is what a stale quorum-queue client looks like (see
+     * {@link TxModeSwitch#freshQueueClients}): the channel is replaced, at most once per
+     * {@link #REFRESH_INTERVAL_NANOS}. Not a channel consuming an auto-delete queue (closing it
+     * would delete the queue) nor one in tx mode (no confirms there).
+     */
+    private void refreshIfNackedRepeatedly(int ch, ChannelLedger c, Sink out) {
+        long now = nanoClock.getAsLong();
+        if (c.txSwitch != null || c.tx || c.closingByProxy || c.brokerClosedIn >= 0
+                || c.confirms.nacksOfOldestToRetry() < REFRESH_AFTER_NACKS
+                || (c.refreshed && now - c.lastRefreshNanos < REFRESH_INTERVAL_NANOS)
+                || topology.consumesAutoDeleteQueue(ch)) {
+            return;
+        }
+        c.refreshed = true;
+        c.lastRefreshNanos = now;
+        c.txSwitch = TxModeSwitch.freshQueueClients(ch);
+        closeForReopen(c, out);
     }
 
     private void scheduleRetry(int ch, ChannelLedger c) {
@@ -444,8 +477,8 @@ public final class ProxiedSession {
             return;
         }
         c.retryScheduled = false;
-        if (c.closingByProxy || c.brokerClosedIn >= 0) {
-            return;
+        if (c.closingByProxy || c.brokerClosedIn >= 0 || c.txSwitch != null) {
+            return; // a channel being replaced publishes everything kept once it is back
         }
         List<ContentAssembly> again = c.confirms.retryNacked();
         if (!again.isEmpty()) {
@@ -489,6 +522,7 @@ public final class ProxiedSession {
      * broker, and close transactional channels whose uncommitted work was lost.
      */
     public void resume(Sink out) {
+        List<List<Frame>> resumeLater = new ArrayList<>();
         for (var e : new ArrayList<>(channels.entrySet())) {
             int ch = e.getKey();
             ChannelLedger c = e.getValue();
@@ -526,7 +560,13 @@ public final class ProxiedSession {
                 }
                 events.republished(again.size());
             }
-            if (c.txSwitch != null) {
+            if (c.txSwitch != null && c.txSwitch.refresh()) {
+                // the replay built a fresh channel: the refresh has nothing left to do
+                TxModeSwitch s = c.txSwitch;
+                c.txSwitch = null;
+                txSwitchHeldBytes -= s.heldBytes();
+                resumeLater.add(s.takeHeld());
+            } else if (c.txSwitch != null) {
                 c.txSwitch.resume(c.confirms.outstanding() > 0, out); // the request in flight is its tx.select
                 continue;
             }
@@ -535,6 +575,20 @@ public final class ProxiedSession {
                 c.inFlight = null;
             } else if (req != null) {
                 out.toUpstream(new MethodFrame(ch, upstreamNames(req)));
+            }
+        }
+        for (List<Frame> held : resumeLater) {
+            relayHeld(held, out);
+        }
+    }
+
+    /** Client frames a channel replacement held, relayed in order now that the channel is back. */
+    private void relayHeld(List<Frame> held, Sink out) {
+        for (Frame f : held) {
+            try {
+                fromClient(f, out);
+            } finally {
+                ReferenceCountUtil.release(f);
             }
         }
     }
@@ -611,6 +665,11 @@ public final class ProxiedSession {
                 || c.confirms.outstanding() > 0) {
             return;
         }
+        closeForReopen(c, out);
+    }
+
+    /** Closes the upstream channel for a {@link TxModeSwitch}; the broker requeues what it had delivered unacked. */
+    private void closeForReopen(ChannelLedger c, Sink out) {
         c.txSwitch.closeUpstream(out);
         // the broker requeues the closed channel's unacked deliveries: their tags die with it, as on a failover
         c.tags.newGeneration();
@@ -639,16 +698,20 @@ public final class ProxiedSession {
             }
             case DONE -> {
                 c.txSwitch = null;
-                events.reopenedForTx(ch);
-                fromBroker(f, out); // tx.select-ok answers the client's request
-                txSwitchHeldBytes -= s.heldBytes();
-                for (Frame held : s.takeHeld()) {
-                    try {
-                        fromClient(held, out);
-                    } finally {
-                        ReferenceCountUtil.release(held);
+                if (s.refresh()) {
+                    // confirm.select-ok of the proxy's own: publish again what the old channel left unconfirmed
+                    c.upstreamConfirms = true;
+                    List<ContentAssembly> again = c.confirms.newGeneration();
+                    for (ContentAssembly p : again) {
+                        p.writeTo(new MethodFrame(ch, upstreamNames(p.method().method())), out::toUpstream);
                     }
+                    events.reopenedForNacks(ch, again.size());
+                } else {
+                    events.reopenedForTx(ch);
+                    fromBroker(f, out); // tx.select-ok answers the client's request
                 }
+                txSwitchHeldBytes -= s.heldBytes();
+                relayHeld(s.takeHeld(), out);
                 return true;
             }
             case ABORTED -> {

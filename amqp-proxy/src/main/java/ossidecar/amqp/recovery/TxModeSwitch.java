@@ -72,9 +72,13 @@ final class TxModeSwitch {
     }
 
     static final String CLOSE_TEXT = "proxy reopens the channel: the client selects tx mode";
+    static final String REFRESH_TEXT = "proxy reopens the channel: publishes keep being rejected";
 
     private final int channel;
+    /** The last step: the client's tx.select, or the proxy's own confirm.select for a {@link #freshQueueClients}. */
     private final Method txSelect;
+    /** Whether the last step's answer belongs to the proxy (a refresh), not to the client. */
+    private final boolean refresh;
     private final Deque<Frame> held = new ArrayDeque<>();
     private final Deque<Method> steps = new ArrayDeque<>();
     private long heldBytes;
@@ -82,8 +86,32 @@ final class TxModeSwitch {
     private Method waiting;
 
     TxModeSwitch(int channel, Method txSelect) {
+        this(channel, txSelect, false);
+    }
+
+    private TxModeSwitch(int channel, Method lastStep, boolean refresh) {
         this.channel = channel;
-        this.txSelect = txSelect;
+        this.txSelect = lastStep;
+        this.refresh = refresh;
+    }
+
+    /**
+     * The same replacement of the upstream channel, for a channel whose publishes RabbitMQ keeps
+     * nacking because the channel's quorum-queue client went stale: RabbitMQ 3.10 keeps, per
+     * channel and queue, the leader it found when the channel first published there, and when
+     * that leader's node is down it rejects every publish of that channel without looking for
+     * the new leader (rabbit_fifo_client's first enqueue asks the cached leader's node and
+     * answers reject_publish on nodedown, keeping no state). A new channel starts afresh. The
+     * kept publishes are not waited for (they are the ones being nacked): they are published
+     * again after the channel is back in confirm mode, which ends the refresh.
+     */
+    static TxModeSwitch freshQueueClients(int channel) {
+        return new TxModeSwitch(channel, Method.of(MethodType.CONFIRM_SELECT, "nowait", false), true);
+    }
+
+    /** Whether this replaces the channel to refresh its queue clients rather than for the client's tx.select. */
+    boolean refresh() {
+        return refresh;
     }
 
     Phase phase() {
@@ -119,7 +147,7 @@ final class TxModeSwitch {
     void closeUpstream(ProxiedSession.Sink out) {
         phase = Phase.AWAIT_CLOSE_OK;
         out.toUpstream(new MethodFrame(channel, Method.of(MethodType.CHANNEL_CLOSE,
-                "reply-code", ReplyCode.REPLY_SUCCESS, "reply-text", CLOSE_TEXT)));
+                "reply-code", ReplyCode.REPLY_SUCCESS, "reply-text", refresh ? REFRESH_TEXT : CLOSE_TEXT)));
     }
 
     /**
@@ -163,7 +191,7 @@ final class TxModeSwitch {
                 if (waiting == null || MethodSets.requestOf(m.type()) != waiting.type()) {
                     return Verdict.PASS; // e.g. a delivery to a consumer re-created a moment ago
                 }
-                if (waiting.type() == MethodType.TX_SELECT) {
+                if (waiting == txSelect) {
                     waiting = null;
                     return Verdict.DONE;
                 }

@@ -100,6 +100,11 @@ class ProxiedSessionTest {
         }
 
         @Override
+        public void reopenedForNacks(int channel, int republished) {
+            events.add("reopened for nacks " + channel + " republished " + republished);
+        }
+
+        @Override
         public void nacksRetried(int count) {
             events.add("nacks retried " + count);
         }
@@ -289,6 +294,57 @@ class ProxiedSessionTest {
         assertEquals(List.of("1:basic.nack 1"), out.down, "2.1 s after the first nack: the client gets it");
         assertEquals(List.of("nacks retried 1", "nacks retried 1", "nacks passed on 1"), events);
         assertEquals(0, session.keptBytes());
+    }
+
+    @Test
+    void aChannelWhosePublishesKeepBeingNackedIsReplacedAndTheKeptPublishesGoAgainOnTheNewOne() {
+        withNackRetry(Duration.ofSeconds(15));
+        openChannel(1);
+        client(1, MethodType.BASIC_QOS, "prefetch-count", 10);
+        broker(1, MethodType.BASIC_QOS_OK);
+        client(1, MethodType.CONFIRM_SELECT);
+        broker(1, MethodType.CONFIRM_SELECT_OK);
+        publish(1, "q", "a");
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 1L);
+        session.retryNacked(1, out);
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 2L);
+        session.retryNacked(1, out);
+        out.clear();
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 3L);
+        assertEquals(List.of("1:channel.close 200"), out.up, "the third nack of one publish replaces the channel");
+        publish(1, "q", "b");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 3L);
+        session.retryNacked(1, out);
+        assertEquals(List.of("1:channel.close 200"), out.up, "nothing goes up on the closing channel: b is held");
+        broker(1, MethodType.CHANNEL_CLOSE_OK);
+        assertEquals("1:channel.open", out.up.get(1));
+        broker(1, MethodType.CHANNEL_OPEN_OK);
+        assertEquals("1:basic.qos", out.up.get(2), "the channel's qos again");
+        broker(1, MethodType.BASIC_QOS_OK);
+        assertEquals("1:confirm.select", out.up.get(3));
+        out.clear();
+        broker(1, MethodType.CONFIRM_SELECT_OK);
+        assertEquals(List.of("1:basic.publish /q", "1:header", "1:body a", "1:basic.publish /q", "1:header", "1:body b"),
+                out.up, "a again on the new channel, then the held b");
+        assertEquals(List.of(), out.down, "the client saw no nack and none of the proxy's own answers");
+        broker(1, MethodType.BASIC_ACK, "delivery-tag", 2L, "multiple", true);
+        assertEquals(List.of("1:basic.ack 2+"), out.down);
+        assertTrue(events.contains("reopened for nacks 1 republished 1"), events.toString());
+        out.clear();
+        publish(1, "q", "c");
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 3L);
+        session.retryNacked(1, out);
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 4L);
+        session.retryNacked(1, out);
+        out.clear();
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 5L);
+        assertEquals(List.of(), out.up, "not replaced again within the refresh interval");
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 5L);
+        nowNanos += Duration.ofSeconds(4).toNanos();
+        session.retryNacked(1, out);
+        out.clear();
+        broker(1, MethodType.BASIC_NACK, "delivery-tag", 6L);
+        assertEquals(List.of("1:channel.close 200"), out.up, "replaced again once the interval passed");
     }
 
     @Test
