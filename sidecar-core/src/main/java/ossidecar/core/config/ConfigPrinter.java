@@ -35,6 +35,7 @@ public final class ConfigPrinter {
                     "connect-timeout", Durations.format(a.connectTimeout()),
                     "outage-limit", Durations.format(a.outageLimit()),
                     "publish-buffer-mib", a.publishBufferBytes() >> 20,
+                    "probe-interval", Durations.format(a.probeInterval()),
                     "nodes", nodes(a.nodes())));
         } else {
             root.put("amqp", map("enabled", false));
