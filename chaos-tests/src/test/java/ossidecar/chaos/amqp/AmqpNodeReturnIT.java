@@ -85,6 +85,10 @@ class AmqpNodeReturnIT {
                 System.out.printf("node %d UP %d ms after it was ready again (probe interval %d ms, %.0f probes failed"
                         + " while it was down)%n", VICTIM, upMs, PROBE_INTERVAL.toMillis(), sidecar.failedProbes(VICTIM));
 
+                // one DOWN and one UP logged and counted for the outage (the first UP is the first connect)
+                assertEquals(1.0, sidecar.transitions(VICTIM, "DOWN"), "one DOWN transition");
+                assertEquals(2.0, sidecar.transitions(VICTIM, "UP"), "UNKNOWN -> UP, then one DOWN -> UP");
+
                 Map<String, Integer> before = sidecar.upstreams();
                 assertEquals(0, before.get("rabbit-3"), "existing connections are not moved back");
                 for (int i = 0; i < 6; i++) {
@@ -191,14 +195,20 @@ class AmqpNodeReturnIT {
         /** Open upstream connections per node in {@code GET /status}. */
         Map<String, Integer> upstreams() {
             Map<String, Integer> out = new java.util.TreeMap<>();
-            status().path("amqp").path("clients").path("upstream_connections").fields()
-                    .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
+            status().path("amqp").path("clients").path("upstream_connections").properties()
+                    .forEach(e -> out.put(e.getKey(), e.getValue().asInt()));
             return out;
         }
 
         /** {@code sidecar_node_available} for the node in {@code GET /metrics}. */
         double available(int node) {
             return sample("sidecar_node_available", "node=\"" + ProxyUnderTest.backendName(node) + "\"");
+        }
+
+        /** {@code sidecar_node_transitions_total} of the node into state {@code to}. */
+        double transitions(int node, String to) {
+            return sample("sidecar_node_transitions_total", "node=\"" + ProxyUnderTest.backendName(node) + "\"",
+                    "to=\"" + to + "\"");
         }
 
         /** {@code sidecar_node_probes_total{outcome="failed"}} for the node, 0 before the first. */
