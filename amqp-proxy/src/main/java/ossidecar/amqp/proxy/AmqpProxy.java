@@ -38,12 +38,15 @@ public final class AmqpProxy implements AutoCloseable {
     private final Channel server;
     private final BackendPool pool;
     private final AmqpProxyMetrics metrics;
+    private final NodeProber prober;
 
-    private AmqpProxy(EventLoopGroup group, Channel server, BackendPool pool, AmqpProxyMetrics metrics) {
+    private AmqpProxy(EventLoopGroup group, Channel server, BackendPool pool, AmqpProxyMetrics metrics,
+                      NodeProber prober) {
         this.group = group;
         this.server = server;
         this.pool = pool;
         this.metrics = metrics;
+        this.prober = prober;
     }
 
     public static AmqpProxy start(AmqpProxyConfig config, NodeRegistry nodes, MeterRegistry meters)
@@ -72,9 +75,11 @@ public final class AmqpProxy implements AutoCloseable {
                         }
                     })
                     .bind(config.listen().host(), config.listen().port()).sync().channel();
-            LOG.info("amqp proxy listening on {} for nodes {} ({})", server.localAddress(), pool.backends(),
-                    config.strategy());
-            return new AmqpProxy(group, server, pool, ctx.metrics());
+            // a probe gets what a real upstream connect gets: the same timeout
+            NodeProber prober = new NodeProber(pool, group.next(), config.probeInterval(), config.connectTimeout());
+            LOG.info("amqp proxy listening on {} for nodes {} ({}, DOWN nodes probed every {} ms)",
+                    server.localAddress(), pool.backends(), config.strategy(), config.probeInterval().toMillis());
+            return new AmqpProxy(group, server, pool, ctx.metrics(), prober);
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
@@ -112,6 +117,7 @@ public final class AmqpProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        prober.close();
         server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         LOG.info("amqp proxy stopped");

@@ -96,7 +96,9 @@ public final class ConfigLoader {
                 s.duration("connect-timeout", AmqpProxyConfig.DEFAULT_CONNECT_TIMEOUT, MS, HOUR),
                 s.duration("outage-limit", AmqpProxyConfig.DEFAULT_OUTAGE_LIMIT, Duration.ZERO, Duration.ofHours(24)),
                 s.duration("nack-retry-budget", AmqpProxyConfig.DEFAULT_NACK_RETRY_BUDGET, Duration.ZERO, HOUR),
-                (long) s.integer("publish-buffer-mib", AmqpProxyConfig.DEFAULT_PUBLISH_BUFFER_MIB, 1, 65536) << 20);
+                (long) s.integer("publish-buffer-mib", AmqpProxyConfig.DEFAULT_PUBLISH_BUFFER_MIB, 1, 65536) << 20,
+                s.duration("probe-interval", AmqpProxyConfig.DEFAULT_PROBE_INTERVAL, Duration.ofMillis(100),
+                        Duration.ofMinutes(1)));
         s.finish();
         return c;
     }

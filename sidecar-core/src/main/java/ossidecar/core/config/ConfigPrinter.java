@@ -36,6 +36,7 @@ public final class ConfigPrinter {
                     "outage-limit", Durations.format(a.outageLimit()),
                     "nack-retry-budget", Durations.format(a.nackRetryBudget()),
                     "publish-buffer-mib", a.publishBufferBytes() >> 20,
+                    "probe-interval", Durations.format(a.probeInterval()),
                     "nodes", nodes(a.nodes())));
         } else {
             root.put("amqp", map("enabled", false));

@@ -23,7 +23,8 @@ import ossidecar.core.health.NodeRegistry;
  * node is not hammered by every client at once and a returning node is tried again.
  *
  * <p>This class decides; it does no I/O. Callers ask {@link #attemptOrder()}, try the nodes
- * in that order, and report each outcome.
+ * in that order, and report each outcome. A prober reports probes of DOWN nodes
+ * ({@link #probeAnswered}), which is how a returned node takes new connections again.
  */
 public final class BackendPool {
     /** Open after two failures in the last two attempts: one refused connect may be a blip. */
@@ -141,6 +142,23 @@ public final class BackendPool {
         }
     }
 
+    /**
+     * A probe found the DOWN node {@code b} answering again. Its breaker is still open or
+     * half-open from the failures that took it down, and {@link #attemptOrder} admits an open
+     * breaker only after its wait, so it is reset (closed) before the node is marked UP: new
+     * connections use the node at once. Connections elsewhere stay where they are.
+     */
+    public void probeAnswered(Backend b, Duration took) {
+        b.breaker().reset();
+        b.health().transitionTo(BasicNodeState.UP, "probe answered in " + took.toMillis() + " ms");
+        probe(b, "answered");
+    }
+
+    /** A probe of {@code b} failed: the node stays as it is (probes are sent only to DOWN nodes). */
+    public void probeFailed(Backend b) {
+        probe(b, "failed");
+    }
+
     /** A connection to {@code b} was closed normally. */
     public void released(Backend b) {
         b.connections.decrementAndGet();
@@ -149,6 +167,13 @@ public final class BackendPool {
     private void outcome(Backend b, String outcome) {
         Counter.builder("sidecar.upstream.connects")
                 .description("upstream connection attempts by node and outcome")
+                .tags("proxy", proxy, "node", b.node().name(), "outcome", outcome)
+                .register(meters).increment();
+    }
+
+    private void probe(Backend b, String outcome) {
+        Counter.builder("sidecar.node.probes")
+                .description("active probes of DOWN nodes by node and outcome")
                 .tags("proxy", proxy, "node", b.node().name(), "outcome", outcome)
                 .register(meters).increment();
     }

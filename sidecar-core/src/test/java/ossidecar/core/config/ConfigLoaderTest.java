@@ -21,6 +21,7 @@ class ConfigLoaderTest {
               strategy: least-connections
               heartbeat: 2s
               outage-limit: 90s
+              probe-interval: 500ms
               nodes:
                 - 127.0.0.1:25672
                 - name: rabbit-2
@@ -52,6 +53,7 @@ class ConfigLoaderTest {
         assertEquals(ConnectStrategy.LEAST_CONNECTIONS, c.amqp().strategy());
         assertEquals(Duration.ofSeconds(2), c.amqp().heartbeat());
         assertEquals(Duration.ofSeconds(90), c.amqp().outageLimit());
+        assertEquals(Duration.ofMillis(500), c.amqp().probeInterval());
         assertEquals(AmqpProxyConfig.DEFAULT_CONNECT_TIMEOUT, c.amqp().connectTimeout());
         assertEquals(List.of(new BackendNode("127.0.0.1:25672", new Endpoint("127.0.0.1", 25672)),
                 new BackendNode("rabbit-2", new Endpoint("127.0.0.1", 25673))), c.amqp().nodes());
@@ -110,11 +112,13 @@ class ConfigLoaderTest {
                   strategy: random
                   heartbeat: 5 seconds
                   publish-buffer-mib: 0
+                  probe-interval: 10ms
                 """);
         assertTrue(p.contains("logging.level: 'loud' is not allowed (allowed: trace, debug, info, warn, error)"), p.toString());
         assertTrue(p.contains("amqp.strategy: 'random' is not allowed (allowed: round-robin, least-connections, priority)"), p.toString());
         assertTrue(p.contains("amqp.heartbeat: expected a duration like 500ms, 5s, 2m or 1h, found '5 seconds'"), p.toString());
         assertTrue(p.contains("amqp.publish-buffer-mib: 0 is out of range (allowed: 1 to 65536)"), p.toString());
+        assertTrue(p.contains("amqp.probe-interval: 10ms is out of range (allowed: 100ms to 1m)"), p.toString());
     }
 
     @Test

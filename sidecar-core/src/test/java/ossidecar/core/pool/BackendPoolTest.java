@@ -88,6 +88,31 @@ class BackendPoolTest {
         assertEquals(0, b.connections());
     }
 
+    @Test
+    void aProbeAnswerClosesTheBreakerAndPutsTheNodeBackIntoTheRotationAtOnce() {
+        BackendPool p = pool(ConnectStrategy.ROUND_ROBIN);
+        Backend c = p.backends().get(2);
+        p.connected(c, Duration.ZERO);
+        p.lost(c, "connection reset", true);
+        p.connectFailed(c, Duration.ofMillis(1), new IOException("Connection refused"));
+        assertEquals(CircuitBreaker.State.OPEN, c.breaker().getState());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("c", names(p.attemptOrder()).substring(4), "DOWN and open: tried last");
+        }
+        p.probeFailed(c);
+        assertEquals(BasicNodeState.DOWN, c.health().state(), "a failed probe changes nothing");
+
+        p.probeAnswered(c, Duration.ofMillis(2));
+        assertEquals(BasicNodeState.UP, c.health().state());
+        assertEquals(CircuitBreaker.State.CLOSED, c.breaker().getState());
+        // no clock advance: the breaker's open wait has not passed, yet c is admitted in turn
+        assertEquals("a,b,c", names(p.attemptOrder()));
+        assertEquals("b,c,a", names(p.attemptOrder()));
+        assertEquals("c,a,b", names(p.attemptOrder()));
+        assertEquals(1.0, meters.get("sidecar.node.probes").tag("node", "c").tag("outcome", "answered").counter().count());
+        assertEquals(1.0, meters.get("sidecar.node.probes").tag("node", "c").tag("outcome", "failed").counter().count());
+    }
+
     private BackendPool pool(ConnectStrategy s) {
         CircuitBreakerConfig cfg = CircuitBreakerConfig.from(BackendPool.DEFAULT_BREAKER).clock(clock).build();
         return new BackendPool("amqp", NODES, s, new NodeRegistry("amqp", meters, clock), meters, cfg);
