@@ -57,7 +57,7 @@ final class AmqpProxyMetrics {
         Gauge.builder("sidecar.amqp.recovering", recovering, AtomicInteger::get)
                 .description("client connections held while the proxy rebuilds them on another node").register(registry);
         Gauge.builder("sidecar.amqp.publish.buffer", publishBufferBytes, AtomicLong::get).baseUnit("bytes")
-                .description("publishes kept until the broker confirms them, across client connections").register(registry);
+                .description("publishes kept until the broker confirms them, deliveries being assembled and client frames held, across client connections").register(registry);
         recoveryAttemptsFailed = Counter.builder("sidecar.amqp.recovery.attempts.failed")
                 .description("recovery attempts on one node that failed (the next node was tried)").register(registry);
         acksAbsorbed = Counter.builder("sidecar.amqp.acks.absorbed")

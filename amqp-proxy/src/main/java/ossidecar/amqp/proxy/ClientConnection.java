@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
 import ossidecar.amqp.codec.AmqpConstants;
 import ossidecar.amqp.codec.AmqpFrameDecoder;
 import ossidecar.amqp.codec.AmqpFrameEncoder;
-import ossidecar.amqp.codec.ContentBodyFrame;
-import ossidecar.amqp.codec.ContentHeaderFrame;
 import ossidecar.amqp.codec.Frame;
 import ossidecar.amqp.codec.HeartbeatFrame;
 import ossidecar.amqp.codec.MalformedFrame;
@@ -38,6 +36,7 @@ import ossidecar.amqp.codec.MethodFrame;
 import ossidecar.amqp.codec.MethodType;
 import ossidecar.amqp.codec.ProtocolHeader;
 import ossidecar.amqp.codec.ReplyCode;
+import ossidecar.amqp.recovery.HeldMemory;
 import ossidecar.amqp.recovery.NackRetryPolicy;
 import ossidecar.amqp.recovery.ProxiedSession;
 import ossidecar.core.pool.BackendPool.Backend;
@@ -151,14 +150,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void hold(Frame f) {
         held.add(ReferenceCountUtil.retain(f));
-        heldBytes += heldSize(f);
-    }
-
-    private static long heldSize(Frame f) {
-        if (f instanceof ContentBodyFrame b) {
-            return b.payload().readableBytes();
-        }
-        return f instanceof ContentHeaderFrame h ? h.properties().readableBytes() + 14 : 64;
+        heldBytes += HeldMemory.of(f);
     }
 
     private static boolean isConnectionClose(Frame f) {
@@ -211,7 +203,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean relayed = false;
         while (!held.isEmpty() && state == State.OPEN && session.keptBytes() < proxy.config().publishBufferBytes()) {
             Frame f = held.poll();
-            heldBytes -= heldSize(f);
+            heldBytes -= HeldMemory.of(f);
             try {
                 fromClient(f);
                 relayed = true;

@@ -1,5 +1,6 @@
 package ossidecar.amqp.recovery;
 
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,14 +34,13 @@ public final class ContentAssembly {
 
     /** Takes over {@code frame} (a retained header or body); returns whether the content is complete. */
     public boolean add(Frame frame) {
+        bytes += HeldMemory.of(frame);
         if (frame instanceof ContentHeaderFrame h) {
             header = h;
             remaining = h.bodySize();
-            bytes += h.properties().readableBytes();
         } else if (frame instanceof ContentBodyFrame b) {
             bodies.add(b);
             remaining -= b.payload().readableBytes();
-            bytes += b.payload().readableBytes();
         } else {
             throw new IllegalArgumentException("not a content frame: " + frame);
         }
@@ -51,9 +51,41 @@ public final class ContentAssembly {
         return header != null && remaining == 0;
     }
 
-    /** Header and body bytes held (what the re-publish buffer's bound counts). */
+    /** The memory header and bodies keep alive ({@link HeldMemory}): what the buffer bound counts. */
     public long bytes() {
         return bytes;
+    }
+
+    /**
+     * For a message kept for long (until the broker confirms it): content frames that pin a
+     * read buffer much larger than themselves get buffers of their own, so that a small kept
+     * message does not hold a whole socket buffer. {@link #bytes()} is recounted.
+     */
+    public void compact() {
+        long held = 0;
+        if (header != null) {
+            ByteBuf props = HeldMemory.compactedIfWasteful(header.properties().retain());
+            if (props != header.properties()) {
+                ContentHeaderFrame old = header;
+                header = new ContentHeaderFrame(old.channel(), old.classId(), old.bodySize(), props);
+                old.release();
+            } else {
+                props.release();
+            }
+            held += HeldMemory.of(header);
+        }
+        for (int i = 0; i < bodies.size(); i++) {
+            ContentBodyFrame b = bodies.get(i);
+            ByteBuf payload = HeldMemory.compactedIfWasteful(b.payload().retain());
+            if (payload != b.payload()) {
+                bodies.set(i, new ContentBodyFrame(b.channel(), payload));
+                b.release();
+            } else {
+                payload.release();
+            }
+            held += HeldMemory.of(bodies.get(i));
+        }
+        bytes = held;
     }
 
     /** Writes the method and new references to the content frames; this assembly keeps its own. */

@@ -131,6 +131,8 @@ public final class ProxiedSession {
     private final LongSupplier nanoClock;
     private int generation;
     private long keptBytes;
+    /** Deliveries being assembled whole before they are passed on. */
+    private long deliveringBytes;
     private long txSwitchHeldBytes;
 
     /**
@@ -157,7 +159,7 @@ public final class ProxiedSession {
 
     /** Bytes of publishes kept until the broker confirms them, and of client frames held by a {@link TxModeSwitch}. */
     public long keptBytes() {
-        return keptBytes + txSwitchHeldBytes;
+        return keptBytes + deliveringBytes + txSwitchHeldBytes;
     }
 
     public int openChannels() {
@@ -258,6 +260,7 @@ public final class ProxiedSession {
             return;
         }
         upstreamConfirmsOn(ch, c, out);
+        p.compact(); // kept until confirmed: it must not pin a whole read buffer
         c.confirms.published(p);
         keptBytes += p.bytes();
         events.keptBytesChanged(p.bytes());
@@ -326,9 +329,13 @@ public final class ProxiedSession {
                 out.toClient(ReferenceCountUtil.retain(f));
                 return;
             }
-            if (c.delivering.add(ReferenceCountUtil.retain(f))) {
+            long before = c.delivering.bytes();
+            boolean complete = c.delivering.add(ReferenceCountUtil.retain(f));
+            deliveringBytesChanged(c.delivering.bytes() - before);
+            if (complete) {
                 ContentAssembly d = c.delivering;
                 c.delivering = null;
+                deliveringBytesChanged(-d.bytes());
                 d.writeTo(new MethodFrame(ch, clientTag(c, d.method().method())), out::toClient);
                 d.release();
             }
@@ -503,8 +510,7 @@ public final class ProxiedSession {
             c.upstreamConfirms = false;
             c.retryScheduled = false; // the resume re-publishes nacked publishes with the rest
             if (c.delivering != null) {
-                c.delivering.release();
-                c.delivering = null;
+                dropDelivering(c);
             }
             txSwitchUpstreamLost(c);
         }
@@ -623,13 +629,25 @@ public final class ProxiedSession {
             c.publishing = null;
         }
         if (c.delivering != null) {
-            c.delivering.release();
-            c.delivering = null;
+            dropDelivering(c);
         }
     }
 
     private void releaseKept(List<ContentAssembly> kept) {
         kept.forEach(this::releaseKept);
+    }
+
+    /** A delivery being assembled counts against the buffer bound until it is passed on or dropped. */
+    private void deliveringBytesChanged(long delta) {
+        deliveringBytes += delta;
+        events.keptBytesChanged(delta);
+    }
+
+    /** Drops a delivery cut half way (the broker redelivers it). */
+    private void dropDelivering(ChannelLedger c) {
+        deliveringBytesChanged(-c.delivering.bytes());
+        c.delivering.release();
+        c.delivering = null;
     }
 
     private void releaseKept(ContentAssembly p) {
@@ -675,8 +693,7 @@ public final class ProxiedSession {
         c.tags.newGeneration();
         c.upstreamConfirms = false;
         if (c.delivering != null) {
-            c.delivering.release();
-            c.delivering = null;
+            dropDelivering(c);
         }
     }
 

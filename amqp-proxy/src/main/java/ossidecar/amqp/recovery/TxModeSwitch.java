@@ -5,8 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import ossidecar.amqp.codec.ContentBodyFrame;
-import ossidecar.amqp.codec.ContentHeaderFrame;
 import ossidecar.amqp.codec.Frame;
 import ossidecar.amqp.codec.Method;
 import ossidecar.amqp.codec.MethodFrame;
@@ -126,7 +124,7 @@ final class TxModeSwitch {
     /** Holds a client frame (retained; the caller still releases its own reference); returns its size. */
     long hold(Frame f) {
         held.add(ReferenceCountUtil.retain(f));
-        long size = sizeOf(f);
+        long size = HeldMemory.of(f);
         heldBytes += size;
         return size;
     }
@@ -242,11 +240,4 @@ final class TxModeSwitch {
         heldBytes = 0;
     }
 
-    /** The bytes a held frame stands for against the connection's buffer bound. */
-    static long sizeOf(Frame f) {
-        if (f instanceof ContentBodyFrame b) {
-            return b.payload().readableBytes();
-        }
-        return f instanceof ContentHeaderFrame h ? h.properties().readableBytes() + 14 : 64;
-    }
 }

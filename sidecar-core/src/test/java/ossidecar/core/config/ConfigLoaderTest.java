@@ -21,6 +21,7 @@ class ConfigLoaderTest {
               strategy: least-connections
               heartbeat: 2s
               outage-limit: 90s
+              nack-retry-budget: 3s
               probe-interval: 500ms
               nodes:
                 - 127.0.0.1:25672
@@ -53,6 +54,7 @@ class ConfigLoaderTest {
         assertEquals(ConnectStrategy.LEAST_CONNECTIONS, c.amqp().strategy());
         assertEquals(Duration.ofSeconds(2), c.amqp().heartbeat());
         assertEquals(Duration.ofSeconds(90), c.amqp().outageLimit());
+        assertEquals(Duration.ofSeconds(3), c.amqp().nackRetryBudget());
         assertEquals(Duration.ofMillis(500), c.amqp().probeInterval());
         assertEquals(AmqpProxyConfig.DEFAULT_CONNECT_TIMEOUT, c.amqp().connectTimeout());
         assertEquals(List.of(new BackendNode("127.0.0.1:25672", new Endpoint("127.0.0.1", 25672)),
