@@ -97,7 +97,9 @@ class AmqpPublishBufferIT {
                             + "publisher stood at %d then %d half a second later%n", maxKept, BOUND, publishedWhileCut,
                             stillPublished);
                     assertTrue(maxKept >= BOUND, "the bound was reached: " + maxKept);
-                    assertTrue(maxKept <= BOUND + BODY + 1024, "never more than one message past the bound: " + maxKept);
+                    // one message past the bound, counted as the memory it holds: up to twice its body when
+                    // it shares a read buffer it fills at least half (HeldMemory copies it out otherwise)
+                    assertTrue(maxKept <= BOUND + 2 * BODY + 1024, "never more than one message past the bound: " + maxKept);
                     assertEquals(null, proxy.meters.find("sidecar.amqp.heartbeat.deaths").counter(),
                             "the bound acted before the heartbeat noticed the blackhole (no death recorded yet)");
                 } finally {
