@@ -30,6 +30,7 @@ import ossidecar.core.config.Secret;
 import ossidecar.core.health.NodeRegistry;
 import ossidecar.db.galera.GaleraTopology;
 import ossidecar.db.router.DbRouter;
+import ossidecar.db.router.WriterSource;
 
 /**
  * sysbench oltp_point_select, oltp_read_only and oltp_read_write for a fixed time against the
@@ -62,7 +63,7 @@ public final class DbSysbenchBench {
                             Duration.ofSeconds(1), 100), Duration.ofSeconds(3));
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             try (GaleraTopology topology = GaleraTopology.start(cfg, new NodeRegistry("db", meters, Clock.systemUTC()), meters);
-                 DbRouter router = DbRouter.start(cfg, topology::writer, meters)) {
+                 DbRouter router = DbRouter.start(cfg, WriterSource.of(topology), meters)) {
                 int writerPort = galera.port(Integer.parseInt(topology.writer().name().substring("galera-".length())));
                 try (Haproxy haproxy = Haproxy.start(work, new PortAllocator().allocate(), writerPort)) {
                     Map<String, Integer> targets = new LinkedHashMap<>();

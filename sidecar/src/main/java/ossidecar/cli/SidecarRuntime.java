@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import ossidecar.amqp.proxy.AmqpProxy;
 import ossidecar.db.galera.GaleraTopology;
 import ossidecar.db.router.DbRouter;
+import ossidecar.db.router.WriterSource;
 import ossidecar.core.admin.AdminRoutes;
 import ossidecar.core.admin.AdminServer;
 import ossidecar.core.admin.HealthChecks;
@@ -67,7 +68,7 @@ final class SidecarRuntime implements AutoCloseable {
                 pools.put("db", dbNodes);
                 topology = GaleraTopology.start(config.db(), dbNodes, metrics.registry());
                 proxies.add(topology);
-                proxies.add(0, DbRouter.start(config.db(), topology::writer, metrics.registry()));
+                proxies.add(0, DbRouter.start(config.db(), WriterSource.of(topology), metrics.registry()));
             }
         } catch (RuntimeException | InterruptedException e) {
             closeAll(proxies);

@@ -20,6 +20,7 @@ import ossidecar.core.config.Secret;
 import ossidecar.core.health.NodeRegistry;
 import ossidecar.db.galera.GaleraTopology;
 import ossidecar.db.router.DbRouter;
+import ossidecar.db.router.WriterSource;
 
 /** A DB router (writer listener on a port-0 loopback socket) with its Galera topology, over the harness cluster. */
 final class RouterUnderTest implements AutoCloseable {
@@ -47,7 +48,7 @@ final class RouterUnderTest implements AutoCloseable {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         GaleraTopology topology = GaleraTopology.start(config, new NodeRegistry("db", meters, Clock.systemUTC()), meters);
         try {
-            return new RouterUnderTest(DbRouter.start(config, topology::writer, meters), topology, meters);
+            return new RouterUnderTest(DbRouter.start(config, WriterSource.of(topology), meters), topology, meters);
         } catch (RuntimeException | InterruptedException e) {
             topology.close();
             throw e;

@@ -67,10 +67,10 @@ final class BackendConnectionPool {
             return;
         }
         q.addFirst(c);
-        c.channel().closeFuture().addListener(f -> forget(c, schema));
     }
 
-    private synchronized void forget(BackendConnection c, String schema) {
+    /** A parked connection closed (its {@link PooledIdleHandler} saw it): no listener per parking, so nothing piles up. */
+    synchronized void forget(BackendConnection c, String schema) {
         Deque<BackendConnection> q = idle.get(new PoolKey(c.key(), schema));
         if (q != null) {
             q.remove(c);

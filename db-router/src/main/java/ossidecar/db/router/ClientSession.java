@@ -1,23 +1,16 @@
 package ossidecar.db.router;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ossidecar.core.config.BackendNode;
@@ -32,8 +25,6 @@ import ossidecar.db.protocol.HandshakeResponse41;
 import ossidecar.db.protocol.HandshakeV10;
 import ossidecar.db.protocol.MalformedPacket;
 import ossidecar.db.protocol.MysqlPacket;
-import ossidecar.db.protocol.MysqlPacketDecoder;
-import ossidecar.db.protocol.MysqlPacketEncoder;
 import ossidecar.db.protocol.MysqlProtocolException;
 import ossidecar.db.protocol.MysqlServerException;
 import ossidecar.db.protocol.NativePassword;
@@ -43,6 +34,7 @@ import ossidecar.db.protocol.ServerStatus;
 import ossidecar.db.sql.Classification;
 import ossidecar.db.sql.SessionChange;
 import ossidecar.db.sql.StatementClassifier;
+import ossidecar.db.sql.StatementKind;
 
 /**
  * One client session: the router is its MariaDB server (HandshakeV10, mysql_native_password,
@@ -50,6 +42,11 @@ import ossidecar.db.sql.StatementClassifier;
  * same user; then every command is relayed to the session's backend connection and the
  * response back, packet by packet, with the response tracker telling when the backend is
  * idle again and what the transaction state is.
+ *
+ * <p>The backend connection is the session's only while it lasts: when it is lost, or its node
+ * stops being the writer, {@link LostBackend} decides what the client sees. An idle session
+ * outside a transaction binds to the current writer at its next statement, after its session
+ * state is replayed, and never notices; a transaction that lost its node is answered 1213.
  */
 final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
@@ -68,6 +65,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private enum State { AWAIT_LOGIN, AWAIT_AUTH_SWITCH, CONNECTING, IDLE, IN_COMMAND, CLOSED }
 
+    /** How often a statement waiting for a writer looks again. */
+    private static final long WRITER_POLL_MILLIS = 50;
+
     private final String id;
     private final DbRouterContext router;
     private final long connectionId;
@@ -84,11 +84,28 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean pendingReset;
     private boolean clientReadPaused;
     private boolean backendReadPaused;
+    private final BackendConnector connector;
+    /** The server's status flags as last reported (transaction open, autocommit): kept across backends. */
+    private int statusFlags = ServerStatus.SERVER_STATUS_AUTOCOMMIT;
+    /** The session's transaction died with its node: the next statement is answered 1213. */
+    private String cutReason;
+    /** The backend is being closed because its node is no longer the writer (not a node fault). */
+    private boolean leavingOldWriter;
+    // the command in flight
+    private CommandType inFlightCommand;
+    private StatementKind inFlightKind;
+    private int inFlightNextSeq;
+    private boolean inFlightInTransaction;
+    private boolean responseStarted;
+    private boolean inFlightRetried;
+    /** A copy of a command that is safe to send again, kept until the first response byte goes to the client. */
+    private MysqlPacket retryCopy;
 
     ClientSession(String id, DbRouterContext router) {
         this.id = id;
         this.router = router;
         this.connectionId = router.connectionIds().incrementAndGet();
+        this.connector = new BackendConnector(router);
     }
 
     // ---------------------------------------------------------------- login
@@ -97,6 +114,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx;
         router.metrics().sessions.incrementAndGet();
+        router.sessions().add(this);
         HandshakeV10 greeting = new HandshakeV10(router.serverVersion().get(), connectionId, seed,
                 ROUTER_CAPABILITIES, Charsets.UTF8MB4_GENERAL_CI, ServerStatus.SERVER_STATUS_AUTOCOMMIT,
                 NativePassword.PLUGIN_NAME);
@@ -191,96 +209,92 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Opens (or takes from the pool) a backend connection to the writer as the session's user,
-     * then answers the client's login or change-user with OK, or with the backend's own error.
+     * Binds the session to the writer (see {@link #bindWriter}), then answers the client's login
+     * or change-user with OK, or with the backend's own error and a close.
      */
     private void connectToWriter(int nextSeq, String what) {
         state = State.CONNECTING;
-        BackendNode writer = router.writers().writer();
-        if (writer == null) {
-            sendError(nextSeq, ErrorCodes.ER_UNKNOWN_ERROR,
-                    "sidecar DB router: no Galera node can take writes now (see /status); retry shortly");
-            close(what + ": no writer");
-            return;
-        }
-        openBackend(writer).whenComplete((conn, err) -> client.executor().execute(() -> {
-            if (err != null) {
-                Throwable cause = err instanceof CompletionException ? err.getCause() : err;
-                if (cause instanceof MysqlServerException e) {
-                    // the backend's own answer (unknown database, access denied on the node...) as is
-                    sendError(nextSeq, e.errorCode(), e.sqlState(), e.serverMessage());
-                } else {
-                    sendError(nextSeq, ErrorCodes.ER_UNKNOWN_ERROR,
-                            "sidecar DB router: cannot reach writer " + writer.name() + ": " + cause.getMessage());
-                }
-                LOG.info("[{}] {}: backend login on {} failed: {}", id, what, writer.name(), cause.toString());
-                close(what + ": backend login failed");
-                return;
-            }
-            if (state == State.CLOSED) {
-                release(conn);
-                return;
-            }
+        bindWriter(conn -> {
             attach(conn);
+            statusFlags = conn.statusFlags();
             ByteBuf out = client.alloc().buffer();
             new OkPacket(0, 0, conn.statusFlags(), 0).encode(out, login.capabilities());
             client.writeAndFlush(new MysqlPacket(nextSeq, out));
             state = State.IDLE;
-            LOG.debug("[{}] {} as '{}' done, writer {}", id, what, login.username(), writer.name());
+            LOG.debug("[{}] {} as '{}' done, writer {}", id, what, login.username(), conn.node().name());
             client.read();
-        }));
+        }, e -> {
+            sendError(nextSeq, e.errorCode(), e.sqlState(), e.serverMessage());
+            close(what + ": " + e.serverMessage());
+        });
     }
 
-    /** A pooled connection when one fits, else a new login on {@code node}. */
-    private CompletableFuture<BackendConnection> openBackend(BackendNode node) {
+    /**
+     * Gets a backend connection on the current writer with the session's state: waits for a
+     * writer while there is none (a failover in progress), up to {@code writer-wait}; logs in
+     * (or takes a pooled connection) with the session's user, schema and charset; replays the
+     * session's settings. A node that cannot be reached is reported to the monitor and tried
+     * again (the writer moves once the monitor sees it dead) until the same deadline. The
+     * backend's own refusal (access denied, unknown database) or a failed replay goes to
+     * {@code failed} at once. Both callbacks run on the session's event loop.
+     */
+    private void bindWriter(Consumer<BackendConnection> bound, Consumer<MysqlServerException> failed) {
+        bindWriter(System.nanoTime() + router.config().writerWait().toNanos(), false, false, null, bound, failed);
+    }
+
+    /** {@code pause}: the previous attempt could not reach the writer ({@code lastError}); wait a poll before the next. */
+    private void bindWriter(long deadline, boolean waited, boolean pause, String lastError,
+                            Consumer<BackendConnection> bound, Consumer<MysqlServerException> failed) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        BackendNode writer = pause ? null : router.writers().writer();
+        if (writer == null) {
+            if (!waited) {
+                router.metrics().writerWaits.increment();
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                router.metrics().writerWaitTimeouts.increment();
+                String why = lastError != null ? lastError : "no Galera node can take writes now";
+                failed.accept(new MysqlServerException(ErrorCodes.ER_UNKNOWN_ERROR.code(),
+                        ErrorCodes.ER_UNKNOWN_ERROR.sqlState(), "sidecar DB router: " + why + " (waited "
+                        + router.config().writerWait().toSeconds() + " s for a writer; see the sidecar's /status)"));
+                return;
+            }
+            client.executor().schedule(() -> bindWriter(deadline, true, false, lastError, bound, failed),
+                    WRITER_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
         BackendLoginRequest request = new BackendLoginRequest(login.username(), stage1, session.schema(),
                 session.charset(), login.capabilities() & ROUTER_CAPABILITIES, login.connectAttributes());
-        BackendConnection pooled = router.backends().acquire(
-                new BackendConnection.PoolKey(node, login.username(), expectedBackendCapabilities(request), session.charset()),
-                session.schema(), client.channel().eventLoop());
-        if (pooled != null) {
-            pooled.channel().pipeline().remove(PooledIdleHandler.NAME);
-            return CompletableFuture.completedFuture(pooled);
-        }
-        BackendLogin loginHandler = new BackendLogin(node, request, v -> router.serverVersion().set(v));
-        ChannelFuture connect = new Bootstrap()
-                .group(client.channel().eventLoop())
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) router.config().connectTimeout().toMillis())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("decoder", new MysqlPacketDecoder(DbRouterContext.MAX_PAYLOAD));
-                        ch.pipeline().addLast("encoder", new MysqlPacketEncoder());
-                        ch.pipeline().addLast("login", loginHandler);
+        connector.open(writer, request, client.channel().eventLoop())
+                .thenCompose(conn -> StateReplay.run(conn, session.replaySql(), router.config().connectTimeout()))
+                .whenComplete((conn, err) -> client.executor().execute(() -> {
+                    if (err == null) {
+                        if (state == State.CLOSED) {
+                            conn.channel().close();
+                        } else {
+                            bound.accept(conn);
+                        }
+                        return;
                     }
-                })
-                .connect(node.address().host(), node.address().port());
-        connect.addListener(f -> {
-            if (!f.isSuccess()) {
-                loginHandler.result().completeExceptionally(f.cause());
-            }
-        });
-        return loginHandler.result().thenApply(conn -> {
-            router.backends().opened(conn);
-            return conn;
-        });
-    }
-
-    /** The capabilities {@link BackendLogin} ends up with on a MariaDB backend, to find a pooled match. */
-    private static long expectedBackendCapabilities(BackendLoginRequest r) {
-        long caps = r.capabilities() | Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_SECURE_CONNECTION
-                | Capabilities.CLIENT_PLUGIN_AUTH;
-        return r.database() != null ? caps | Capabilities.CLIENT_CONNECT_WITH_DB : caps & ~Capabilities.CLIENT_CONNECT_WITH_DB;
+                    Throwable cause = err instanceof CompletionException ? err.getCause() : err;
+                    if (cause instanceof MysqlServerException e) {
+                        LOG.info("[{}] backend {} refused the session: {}", id, writer.name(), e.getMessage());
+                        failed.accept(e);
+                        return;
+                    }
+                    LOG.info("[{}] cannot reach writer {}: {}", id, writer.name(), cause.toString());
+                    router.writers().connectionFailed(writer);
+                    bindWriter(deadline, true, true, "cannot reach writer " + writer.name() + ": " + cause.getMessage(),
+                            bound, failed);
+                }));
     }
 
     private void attach(BackendConnection conn) {
         backend = conn;
         tracker = new ResponseTracker(conn.capabilities(), conn.statusFlags());
         conn.channel().pipeline().addLast(BackendRelay.NAME, new BackendRelay());
-        conn.channel().closeFuture().addListener(f -> client.executor().execute(() -> backendClosed(conn)));
     }
 
     // ---------------------------------------------------------------- command phase
@@ -299,6 +313,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             close("unknown command 0x" + Integer.toHexString(code));
             return;
         }
+        StatementKind kind = null;
         switch (command) {
             case COM_QUIT -> {
                 close(null);
@@ -307,7 +322,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             case COM_PING -> {
                 // answered here: an idle session's liveness check never depends on one backend
                 ByteBuf out = client.alloc().buffer();
-                new OkPacket(0, 0, backend.statusFlags(), 0).encode(out, backend.capabilities());
+                new OkPacket(0, 0, statusFlags, 0).encode(out, login.capabilities());
                 client.write(new MysqlPacket(p.nextSequenceId(), out));
                 return;
             }
@@ -321,6 +336,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 Classification c = CLASSIFIER.classify(payload.toString(payload.readerIndex() + 1,
                         payload.readableBytes() - 1, StandardCharsets.UTF_8));
                 pendingChanges = c.sessionChanges();
+                kind = c.kind();
             }
             case COM_RESET_CONNECTION -> pendingReset = true;
             case COM_BINLOG_DUMP, COM_BINLOG_DUMP_GTID, COM_TABLE_DUMP, COM_REGISTER_SLAVE -> {
@@ -331,12 +347,125 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             default -> {
             }
         }
+        BackendNode writer = router.writers().writer();
+        if (backend != null && !backend.node().equals(writer) && inTransaction()) {
+            // the writer moved before this session heard of it: its transaction stays on the old node, cut
+            BackendConnection old = backend;
+            detach();
+            old.channel().close();
+            cutReason = "Galera node " + old.node().name() + " stopped being the writer";
+            router.metrics().cutTransactions.increment();
+        }
+        if (cutReason != null) {
+            answerCut(p, kind);
+            return;
+        }
+        if (backend == null || !backend.node().equals(writer)) {
+            rebindThenDispatch(p.retain(), command, kind, false);
+            return;
+        }
+        dispatch(p, command, kind, false);
+    }
+
+    /** Sends a command to the bound backend and remembers what a loss in flight would need. */
+    private void dispatch(MysqlPacket p, CommandType command, StatementKind kind, boolean retry) {
+        inFlightCommand = command;
+        inFlightKind = kind;
+        inFlightNextSeq = p.nextSequenceId();
+        inFlightInTransaction = inTransaction();
+        inFlightRetried = retry;
+        responseStarted = false;
+        releaseRetryCopy();
+        if (!inFlightInTransaction && !retry && LostBackend.decide(new LostBackend.Situation(true, false, false,
+                autocommit(), command, kind, false)) == LostBackend.Action.RETRY) {
+            retryCopy = p.copy(); // small: a query's text; released at the first response byte
+        }
         router.metrics().statement(command, backend.node().name());
         ResponseTracker.Progress progress = tracker.begin(command);
         backend.channel().write(p.retain());
         if (progress != ResponseTracker.Progress.COMPLETE) {
             state = State.IN_COMMAND;
             backend.channel().read();
+        } else {
+            endOfCommand();
+        }
+    }
+
+    /**
+     * The session has no backend on the writer (lost, or the writer moved): binds to the writer,
+     * then sends {@code p} (owned here). When no writer comes in time, {@code p} is answered with
+     * the error and the session goes on.
+     */
+    private void rebindThenDispatch(MysqlPacket p, CommandType command, StatementKind kind, boolean retry) {
+        BackendConnection old = backend;
+        if (old != null) {
+            // the writer moved while the session was idle: never write to the old node again
+            detach();
+            old.channel().close();
+        }
+        state = State.CONNECTING;
+        bindWriter(conn -> {
+            attach(conn);
+            router.metrics().reconnects.increment();
+            LOG.info("[{}] session moved to writer {}{}", id, conn.node().name(), retry ? "; the cut statement is sent again" : "");
+            try {
+                dispatch(p, command, kind, retry);
+                backend.channel().flush();
+            } finally {
+                p.release();
+            }
+        }, e -> {
+            try {
+                sendError(p.nextSequenceId(), e.errorCode(), e.sqlState(), e.serverMessage());
+                state = State.IDLE;
+                endOfCommand();
+                client.read();
+            } finally {
+                p.release();
+            }
+        });
+    }
+
+    /** The session's transaction died with its node: this statement gets 1213 (a ROLLBACK gets OK). */
+    private void answerCut(MysqlPacket p, StatementKind kind) {
+        String why = cutReason;
+        cutReason = null;
+        statusFlags &= ~ServerStatus.SERVER_STATUS_IN_TRANS;
+        pendingChanges = List.of();
+        pendingSchema = null;
+        pendingReset = false;
+        if (kind == StatementKind.ROLLBACK) {
+            sendOk(p.nextSequenceId());
+            return;
+        }
+        sendError(p.nextSequenceId(), ErrorCodes.ER_LOCK_DEADLOCK.code(), ErrorCodes.ER_LOCK_DEADLOCK.sqlState(),
+                deadlockMessage(why));
+    }
+
+    /** oslo.db recognises a deadlock by code 1213 and this message's start; the rest says what happened. */
+    static String deadlockMessage(String why) {
+        return "Deadlock found when trying to get lock; try restarting transaction (sidecar DB router: " + why
+                + "; the transaction was rolled back)";
+    }
+
+    private boolean inTransaction() {
+        return (statusFlags & ServerStatus.SERVER_STATUS_IN_TRANS) != 0;
+    }
+
+    private boolean autocommit() {
+        return (statusFlags & ServerStatus.SERVER_STATUS_AUTOCOMMIT) != 0;
+    }
+
+    private void endOfCommand() {
+        inFlightCommand = null;
+        inFlightKind = null;
+        releaseRetryCopy();
+    }
+
+    private void releaseRetryCopy() {
+        if (retryCopy != null) {
+            retryCopy.release();
+            retryCopy = null;
         }
     }
 
@@ -369,9 +498,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             close("backend out of sync");
             return;
         }
+        if (!responseStarted) {
+            responseStarted = true;
+            releaseRetryCopy();
+        }
         client.write(p.retain());
         if (progress == ResponseTracker.Progress.COMPLETE) {
             backend.statusFlags(tracker.statusFlags());
+            statusFlags = tracker.statusFlags();
+            endOfCommand();
             if (tracker.lastErrorCode() == 0) {
                 if (pendingSchema != null) {
                     session.schema(pendingSchema);
@@ -441,16 +576,107 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         close("client error");
     }
 
-    private void backendClosed(BackendConnection conn) {
+    /**
+     * The bound backend connection closed (node died, socket reset, or the router closed it
+     * because its node is no longer the writer): {@link LostBackend} decides what the client sees.
+     */
+    private void backendLost(BackendConnection conn) {
         if (conn != backend || state == State.CLOSED) {
             return;
         }
-        LOG.warn("[{}] backend connection {} closed under the session (state {})", id, conn, state);
-        // Failover of sessions lands with its own issue; until then the client learns at once.
-        sendError(state == State.IN_COMMAND ? 1 : 0, ErrorCodes.ER_CONNECTION_KILLED,
-                "sidecar DB router: connection to Galera node " + conn.node().name() + " lost");
-        backend = null;
-        close("backend lost");
+        boolean nodeFault = !leavingOldWriter;
+        leavingOldWriter = false;
+        detach();
+        if (nodeFault) {
+            router.writers().connectionFailed(conn.node());
+        }
+        String why = (nodeFault ? "the connection to Galera node " + conn.node().name() + " was lost"
+                : "Galera node " + conn.node().name() + " stopped being the writer");
+        if (state == State.IDLE) {
+            LostBackend.Action a = LostBackend.decide(LostBackend.Situation.idle(inTransaction(), autocommit()));
+            if (a == LostBackend.Action.CUT_NEXT) {
+                cutReason = why;
+                router.metrics().cutTransactions.increment();
+                LOG.info("[{}] {} with a transaction open: its next statement gets 1213", id, why);
+            } else {
+                LOG.debug("[{}] {} while idle: the next statement runs on the writer", id, why);
+            }
+            return;
+        }
+        if (state != State.IN_COMMAND) {
+            return;
+        }
+        LostBackend.Action a = LostBackend.decide(new LostBackend.Situation(true, responseStarted,
+                inFlightInTransaction, autocommit(), inFlightCommand, inFlightKind, inFlightRetried));
+        switch (a) {
+            case RETRY -> {
+                MysqlPacket again = retryCopy;
+                retryCopy = null;
+                router.metrics().retried.increment();
+                rebindThenDispatch(again, inFlightCommand, inFlightKind, true);
+            }
+            case ANSWER_DEADLOCK -> {
+                router.metrics().cutTransactions.increment();
+                LOG.info("[{}] {} during a statement of a transaction: answered 1213", id, why);
+                statusFlags &= ~ServerStatus.SERVER_STATUS_IN_TRANS;
+                sendError(inFlightNextSeq, ErrorCodes.ER_LOCK_DEADLOCK.code(), ErrorCodes.ER_LOCK_DEADLOCK.sqlState(),
+                        deadlockMessage(why));
+                commandAnsweredByRouter();
+            }
+            case ANSWER_OK -> {
+                statusFlags &= ~ServerStatus.SERVER_STATUS_IN_TRANS;
+                sendOk(inFlightNextSeq);
+                commandAnsweredByRouter();
+            }
+            case CLOSE_UNKNOWN_OUTCOME -> {
+                router.metrics().unknownOutcomes.increment();
+                LOG.warn("[{}] {} while a {} was in flight: it may or may not have committed, so the client "
+                        + "connection is closed (the client sees a lost connection and must check before retrying)",
+                        id, why, inFlightKind == StatementKind.COMMIT ? "COMMIT" : "write outside a transaction");
+                close("unknown commit outcome");
+            }
+            case CLOSE_MID_RESULT -> {
+                router.metrics().closedMidResult.increment();
+                LOG.warn("[{}] {} after part of a result had gone to the client: closing the client connection",
+                        id, why);
+                close("backend lost mid-result");
+            }
+            default -> throw new IllegalStateException("not an in-flight action: " + a);
+        }
+    }
+
+    /** The router answered the command in flight itself; the session is idle, without a backend. */
+    private void commandAnsweredByRouter() {
+        pendingChanges = List.of();
+        pendingSchema = null;
+        pendingReset = false;
+        endOfCommand();
+        state = State.IDLE;
+        client.flush();
+        client.read();
+    }
+
+    /**
+     * The agreed writer changed (any thread). A session bound to another node leaves it now, so
+     * that no router instance writes to two nodes: an idle one drops its backend (the old node
+     * rolls back what it had open, and the transaction is cut), one in a command has it closed
+     * under the command, which {@link #backendLost} then answers.
+     */
+    void writerChanged() {
+        client.executor().execute(() -> {
+            BackendConnection b = backend;
+            if (b == null || state == State.CLOSED || b.node().equals(router.writers().writer())) {
+                return;
+            }
+            leavingOldWriter = true;
+            b.channel().close(); // the relay's channelInactive runs backendLost
+        });
+    }
+
+    private void sendOk(int seq) {
+        ByteBuf out = client.alloc().buffer();
+        new OkPacket(0, 0, statusFlags, 0).encode(out, login.capabilities());
+        client.writeAndFlush(new MysqlPacket(seq, out));
     }
 
     private void protocolError(String reason, int seq) {
@@ -469,10 +695,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (why != null) {
             LOG.debug("[{}] closing: {}", id, why);
         }
+        router.sessions().remove(this);
+        releaseRetryCopy();
         BackendConnection b = backend;
         detach();
         if (b != null) {
-            if (clean) {
+            if (clean && b.node().equals(router.writers().writer())) {
                 release(b);
             } else {
                 b.channel().close();
@@ -494,7 +722,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Resets an idle backend connection (COM_RESET_CONNECTION) and gives it back to the pool. */
     private void release(BackendConnection conn) {
         String schema = session == null ? null : session.schema();
-        PooledIdleHandler.resetAndPool(conn, router.backends(), schema);
+        PooledIdleHandler.resetAndPool(conn, router.backends(), schema, router.config().connectTimeout());
     }
 
     private void sendError(int seq, ErrorCodes code, String message) {
@@ -566,6 +794,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 clientReadPaused = false;
                 client.read();
             }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (backend != null && ctx.channel() == backend.channel()) {
+                backendLost(backend);
+            }
+            ctx.fireChannelInactive();
         }
 
         @Override

@@ -14,11 +14,14 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ossidecar.core.config.BackendNode;
 import ossidecar.core.config.DbListener;
 import ossidecar.core.config.DbRole;
 import ossidecar.core.config.DbRouterConfig;
@@ -48,9 +51,17 @@ public final class DbRouter implements AutoCloseable {
     public static DbRouter start(DbRouterConfig config, WriterSource writers, MeterRegistry meters)
             throws InterruptedException {
         BackendConnectionPool backends = new BackendConnectionPool(config.nodes(), meters);
+        Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
         DbRouterContext ctx = new DbRouterContext(config, new FrontendAuth(new UserDirectory(config.users())), writers,
                 backends, new DbRouterMetrics(meters), new AtomicReference<>(DbRouterContext.DEFAULT_SERVER_VERSION),
-                new AtomicLong());
+                new AtomicLong(), sessions);
+        writers.onWriterChange(() -> {
+            BackendNode writer = writers.writer();
+            LOG.info("db router: writer now {}; {} open sessions leave the old one at once (idle ones bind to the "
+                    + "writer at their next statement, open transactions get 1213)",
+                    writer == null ? "none" : writer.name(), sessions.size());
+            sessions.forEach(ClientSession::writerChanged);
+        });
         AtomicLong ids = new AtomicLong();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         List<Channel> servers = new ArrayList<>();

@@ -14,6 +14,19 @@ final class DbRouterMetrics {
     final AtomicInteger sessions = new AtomicInteger();
     final Counter authFailures;
     final Counter protocolErrors;
+    /** Sessions moved to another backend without the client noticing. */
+    final Counter reconnects;
+    /** Statements cut in flight and sent again on the new backend. */
+    final Counter retried;
+    /** Transactions that lost their node: answered 1213 at their next statement (or the one in flight). */
+    final Counter cutTransactions;
+    /** Sessions closed because a COMMIT or autocommit write in flight may or may not have committed. */
+    final Counter unknownOutcomes;
+    /** Sessions closed because the backend broke while part of a result had already gone to the client. */
+    final Counter closedMidResult;
+    /** Statements that found no writer and waited for one (answered an error when none came in time). */
+    final Counter writerWaits;
+    final Counter writerWaitTimeouts;
     private final Map<StatementKey, Counter> statementCounters = new ConcurrentHashMap<>();
 
     private record StatementKey(CommandType command, String node) {
@@ -27,6 +40,22 @@ final class DbRouterMetrics {
                 .description("client logins refused (wrong user or password)").register(registry);
         protocolErrors = Counter.builder("sidecar.db.client.protocol.errors")
                 .description("client connections closed for malformed or unknown packets").register(registry);
+        reconnects = failover("reconnected");
+        retried = failover("retried");
+        cutTransactions = failover("transaction_cut");
+        unknownOutcomes = failover("unknown_outcome");
+        closedMidResult = failover("closed_mid_result");
+        writerWaits = Counter.builder("sidecar.db.writer.waits")
+                .description("statements that found no writer and waited for one").register(registry);
+        writerWaitTimeouts = Counter.builder("sidecar.db.writer.wait.timeouts")
+                .description("statements that found no writer within writer-wait and got an error").register(registry);
+    }
+
+    /** One name for Prometheus: reconnected, retried, transaction_cut, unknown_outcome, closed_mid_result. */
+    private Counter failover(String outcome) {
+        return Counter.builder("sidecar.db.failover.sessions").tag("outcome", outcome)
+                .description("client sessions met by a backend loss or a writer change, by what they saw")
+                .register(registry);
     }
 
     /** Counted on every command: the counters are cached, since registering is a lookup with tag sorting. */

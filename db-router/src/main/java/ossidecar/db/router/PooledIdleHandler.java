@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ossidecar.db.protocol.CommandType;
@@ -30,15 +32,31 @@ final class PooledIdleHandler extends ChannelInboundHandlerAdapter {
         this.schema = schema;
     }
 
-    static void resetAndPool(BackendConnection conn, BackendConnectionPool pool, String schema) {
+    static void resetAndPool(BackendConnection conn, BackendConnectionPool pool, String schema, Duration timeout) {
         if (!conn.isOpen()) {
             return;
         }
-        conn.channel().pipeline().addLast(NAME, new PooledIdleHandler(conn, pool, schema));
+        PooledIdleHandler handler = new PooledIdleHandler(conn, pool, schema);
+        conn.channel().pipeline().addLast(NAME, handler);
         ByteBuf out = conn.channel().alloc().buffer(1);
         out.writeByte(CommandType.COM_RESET_CONNECTION.code());
         conn.channel().writeAndFlush(new MysqlPacket(0, out));
         conn.channel().read();
+        // a node that does not answer the reset (paused, dying) does not get the connection parked
+        conn.channel().eventLoop().schedule(() -> {
+            if (!handler.resetDone) {
+                LOG.debug("backend {}: no answer to the reset within {} ms: closing", conn, timeout.toMillis());
+                conn.channel().close();
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (resetDone) {
+            pool.forget(conn, schema);
+        }
+        ctx.fireChannelInactive();
     }
 
     @Override

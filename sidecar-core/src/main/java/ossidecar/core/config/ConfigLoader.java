@@ -129,7 +129,8 @@ public final class ConfigLoader {
         }
         GaleraMonitorConfig monitor = monitor(s.section("monitor"), enabled);
         DbRouterConfig c = new DbRouterConfig(enabled, listeners, nodes, users, monitor,
-                s.duration("connect-timeout", DbRouterConfig.DEFAULT_CONNECT_TIMEOUT, MS, HOUR));
+                s.duration("connect-timeout", DbRouterConfig.DEFAULT_CONNECT_TIMEOUT, MS, HOUR),
+                s.duration("writer-wait", DbRouterConfig.DEFAULT_WRITER_WAIT, Duration.ZERO, HOUR));
         s.finish();
         return c;
     }

@@ -48,6 +48,7 @@ public final class ConfigPrinter {
                     "listeners", d.listeners().stream()
                             .map(l -> map("role", Choices.spelling(l.role()), "listen", l.listen().toString())).toList(),
                     "connect-timeout", Durations.format(d.connectTimeout()),
+                    "writer-wait", Durations.format(d.writerWait()),
                     "nodes", nodes(d.nodes()),
                     "users", d.users().stream().map(u -> u.password() != null
                             ? map("name", u.name(), "password", u.password().toString())

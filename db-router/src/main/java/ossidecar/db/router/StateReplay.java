@@ -1,0 +1,125 @@
+package ossidecar.db.router;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import ossidecar.db.protocol.CommandType;
+import ossidecar.db.protocol.ErrPacket;
+import ossidecar.db.protocol.MysqlPacket;
+import ossidecar.db.protocol.MysqlServerException;
+import ossidecar.db.protocol.ResponseTracker;
+
+/**
+ * Gives a backend connection a session's state: runs the session's replay statements (SET
+ * ..., in the order the session last made them) one at a time and completes when the last is
+ * answered OK. An error answer or a silence past the deadline fails it; the caller then closes
+ * the connection. Removes itself from the pipeline when done.
+ */
+final class StateReplay extends ChannelInboundHandlerAdapter {
+    static final String NAME = "state-replay";
+
+    private final BackendConnection conn;
+    private final Deque<String> statements;
+    private final CompletableFuture<BackendConnection> done = new CompletableFuture<>();
+    private ResponseTracker tracker;
+    private String current;
+    private ScheduledFuture<?> deadline;
+
+    private StateReplay(BackendConnection conn, List<String> statements) {
+        this.conn = conn;
+        this.statements = new ArrayDeque<>(statements);
+    }
+
+    /** Replays {@code statements} on {@code conn} (on its event loop); completes with {@code conn}. */
+    static CompletableFuture<BackendConnection> run(BackendConnection conn, List<String> statements, Duration timeout) {
+        if (statements.isEmpty()) {
+            return CompletableFuture.completedFuture(conn);
+        }
+        StateReplay replay = new StateReplay(conn, statements);
+        conn.channel().eventLoop().execute(() -> replay.start(timeout));
+        return replay.done;
+    }
+
+    private void start(Duration timeout) {
+        if (!conn.isOpen()) {
+            done.completeExceptionally(new IllegalStateException("backend " + conn + " closed before the state replay"));
+            return;
+        }
+        conn.channel().pipeline().addLast(NAME, this);
+        deadline = conn.channel().eventLoop().schedule(() -> fail(new TimeoutException(
+                "backend " + conn + " did not answer the session state replay within " + timeout.toMillis() + " ms")),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        next();
+    }
+
+    private void next() {
+        current = statements.poll();
+        if (current == null) {
+            deadline.cancel(false);
+            conn.channel().pipeline().remove(this);
+            done.complete(conn);
+            return;
+        }
+        tracker = new ResponseTracker(conn.capabilities(), conn.statusFlags());
+        tracker.begin(CommandType.COM_QUERY);
+        byte[] sql = current.getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = conn.channel().alloc().buffer(1 + sql.length);
+        out.writeByte(CommandType.COM_QUERY.code()).writeBytes(sql);
+        conn.channel().writeAndFlush(new MysqlPacket(0, out));
+        conn.channel().read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (done.isDone() || !(msg instanceof MysqlPacket p)) {
+                return;
+            }
+            if (tracker.onPacket(p.payload()) != ResponseTracker.Progress.COMPLETE) {
+                ctx.read();
+                return;
+            }
+            if (tracker.lastErrorCode() != 0) {
+                fail(new MysqlServerException(tracker.lastErrorCode(), ErrPacket.GENERAL_SQL_STATE,
+                        "replaying the session state (" + current + ") failed"));
+                return;
+            }
+            conn.statusFlags(tracker.statusFlags());
+            next();
+        } catch (RuntimeException e) {
+            fail(e);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        fail(new IllegalStateException("backend " + conn + " closed during the session state replay"));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(cause);
+    }
+
+    private void fail(Throwable cause) {
+        if (done.completeExceptionally(cause)) {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            conn.channel().close();
+        }
+    }
+}

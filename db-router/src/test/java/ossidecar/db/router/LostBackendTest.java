@@ -1,0 +1,74 @@
+package ossidecar.db.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import ossidecar.db.protocol.CommandType;
+import ossidecar.db.router.LostBackend.Action;
+import ossidecar.db.router.LostBackend.Situation;
+import ossidecar.db.sql.StatementKind;
+
+class LostBackendTest {
+    private static Action inFlight(boolean inTx, boolean autocommit, CommandType command, StatementKind kind) {
+        return LostBackend.decide(new Situation(true, false, inTx, autocommit, command, kind, false));
+    }
+
+    @Test
+    void anIdleSessionOutsideATransactionJustReconnects() {
+        assertEquals(Action.RECONNECT, LostBackend.decide(Situation.idle(false, true)));
+        assertEquals(Action.RECONNECT, LostBackend.decide(Situation.idle(false, false)), "autocommit off, nothing open");
+    }
+
+    @Test
+    void anIdleTransactionIsCutAtItsNextStatement() {
+        assertEquals(Action.CUT_NEXT, LostBackend.decide(Situation.idle(true, false)));
+    }
+
+    @Test
+    void aReadOutsideATransactionIsRetriedOnce() {
+        assertEquals(Action.RETRY, inFlight(false, true, CommandType.COM_QUERY, StatementKind.SELECT));
+        assertEquals(Action.RETRY, inFlight(false, false, CommandType.COM_QUERY, StatementKind.SET));
+        assertEquals(Action.RETRY, inFlight(false, true, CommandType.COM_INIT_DB, null));
+        assertEquals(Action.CLOSE_UNKNOWN_OUTCOME, LostBackend.decide(new Situation(true, false, false, true,
+                CommandType.COM_QUERY, StatementKind.SELECT, true)), "a second loss of the same autocommit read");
+    }
+
+    @Test
+    void aStatementOfATransactionIsAnswered1213() {
+        assertEquals(Action.ANSWER_DEADLOCK, inFlight(true, false, CommandType.COM_QUERY, StatementKind.UPDATE));
+        assertEquals(Action.ANSWER_DEADLOCK, inFlight(true, false, CommandType.COM_QUERY, StatementKind.SELECT),
+                "even a read: the transaction's snapshot and locks are gone");
+        assertEquals(Action.ANSWER_DEADLOCK, inFlight(true, true, CommandType.COM_STMT_EXECUTE, null));
+    }
+
+    @Test
+    void aWriteThatOpensATransactionWithAutocommitOffNeverCommittedAlone() {
+        assertEquals(Action.ANSWER_DEADLOCK, inFlight(false, false, CommandType.COM_QUERY, StatementKind.INSERT));
+    }
+
+    @Test
+    void aCommitOrAnAutocommitWriteInFlightHasAnUnknownOutcome() {
+        assertEquals(Action.CLOSE_UNKNOWN_OUTCOME, inFlight(true, false, CommandType.COM_QUERY, StatementKind.COMMIT));
+        assertEquals(Action.CLOSE_UNKNOWN_OUTCOME, inFlight(false, true, CommandType.COM_QUERY, StatementKind.INSERT));
+        assertEquals(Action.CLOSE_UNKNOWN_OUTCOME, inFlight(false, true, CommandType.COM_STMT_EXECUTE, null),
+                "a prepared statement could be a write");
+    }
+
+    @Test
+    void aCommitWithNothingOpenAndARollbackAreAnsweredOk() {
+        assertEquals(Action.ANSWER_OK, inFlight(false, false, CommandType.COM_QUERY, StatementKind.COMMIT));
+        assertEquals(Action.ANSWER_OK, inFlight(true, false, CommandType.COM_QUERY, StatementKind.ROLLBACK));
+    }
+
+    @Test
+    void oncePartOfAResultWentOutTheConnectionCloses() {
+        assertEquals(Action.CLOSE_MID_RESULT, LostBackend.decide(new Situation(true, true, false, true,
+                CommandType.COM_QUERY, StatementKind.SELECT, false)));
+    }
+
+    @Test
+    void theDeadlockMessageStartsAsOsloDbMatchesIt() {
+        String m = ClientSession.deadlockMessage("the connection to Galera node galera-1 was lost");
+        assertEquals(true, m.startsWith("Deadlock found when trying to get lock; try restarting transaction"), m);
+    }
+}
