@@ -403,6 +403,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             detach();
             old.channel().close();
         }
+        if (!session.replayable()) {
+            LOG.warn("[{}] the session set more than {} distinct settings: another backend cannot be given its "
+                    + "state, so it is closed instead of moved", id, SessionState.MAX_SETTINGS);
+            p.release();
+            close("session state too large to replay");
+            return;
+        }
         state = State.CONNECTING;
         bindWriter(conn -> {
             attach(conn);

@@ -16,7 +16,14 @@ import ossidecar.db.sql.SessionChange;
 final class SessionState {
     private String schema;
     private final int charset;
+    /**
+     * Distinct settings kept for replay. A session that makes more (each unrecognised SET is kept
+     * under its own text) can no longer be replayed faithfully: it stops growing and says so.
+     */
+    static final int MAX_SETTINGS = 256;
+
     private final Map<String, SessionChange> settings = new LinkedHashMap<>();
+    private boolean overflowed;
 
     SessionState(String schema, int charset) {
         this.schema = blankToNull(schema);
@@ -43,10 +50,18 @@ final class SessionState {
                 schema(use.schema());
             } else if (c.persistsInSession()) {
                 String key = key(c);
-                settings.remove(key);
+                if (settings.remove(key) == null && settings.size() >= MAX_SETTINGS) {
+                    overflowed = true;
+                    continue;
+                }
                 settings.put(key, c);
             }
         }
+    }
+
+    /** Whether {@link #replaySql()} gives another connection all of this session's state. */
+    boolean replayable() {
+        return !overflowed;
     }
 
     /** The statements that give a fresh backend connection this session's state (the schema goes by COM_INIT_DB). */

@@ -44,4 +44,22 @@ class SessionStateTest {
         run("SET @@session.autocommit = 1");
         assertEquals(Boolean.TRUE, state.autocommit());
     }
+
+    @Test
+    void manyDistinctSettingsAreBoundedAndMakeTheStateNotReplayable() {
+        for (int i = 0; i < SessionState.MAX_SETTINGS + 50; i++) {
+            run("SET @v" + i + " = " + i);
+        }
+        assertEquals(SessionState.MAX_SETTINGS, state.replaySql().size(), "bounded");
+        assertFalse(state.replayable());
+    }
+
+    @Test
+    void theSameSettingAgainTakesNoRoom() {
+        for (int i = 0; i < SessionState.MAX_SETTINGS * 4; i++) {
+            run("SET SESSION sql_mode = 'ANSI'");
+        }
+        assertEquals(1, state.replaySql().size());
+        assertEquals(true, state.replayable());
+    }
 }
