@@ -112,7 +112,8 @@ final class WriterFaults implements AutoCloseable {
     }
 
     /**
-     * Applies {@code f} to node {@code i}; returns {@link System#nanoTime()} right after. A
+     * Applies {@code f} to node {@code i}; returns {@link System#nanoTime()} right before (a clean
+     * stop returns once the process has exited, which takes a while). A
      * paused node is resumed by a timer after {@link #PAUSE_LIMIT} if nobody did before.
      */
     synchronized long inject(Fault f, int i) throws IOException {
@@ -121,6 +122,7 @@ final class WriterFaults implements AutoCloseable {
         }
         fault = f;
         faulted = i;
+        long at = System.nanoTime();
         switch (f) {
             case KILL -> cluster.node(i).kill();
             case PAUSE -> {
@@ -130,7 +132,7 @@ final class WriterFaults implements AutoCloseable {
             case STOP -> cluster.node(i).stop();
             case BLACKHOLE -> proxied.faults(i).cutOff();
         }
-        return System.nanoTime();
+        return at;
     }
 
     /** Ends a pause or a blackhole now (the killed or stopped node is brought back by {@link #heal()}). */
