@@ -100,7 +100,7 @@ final class PythonSession implements AutoCloseable {
                 return JSON.readTree(line.substring(tag.length() + 1));
             }
             if (line.startsWith("ERROR") || line.equals(END)) {
-                throw new AssertionError(mode + " client error: " + String.join("\n", output));
+                throw new AssertionError(mode + ": " + (line.equals(END) ? "exited" : line) + "; whole output: " + output);
             }
         }
     }
