@@ -297,11 +297,20 @@ class BankTransferFailoverIT {
         c.commit();
     }
 
-    /** The 2013/2006 class: the client does not know what happened to the statement. */
+    /**
+     * The 2013/2006 class: the connection broke and the client does not know what happened to
+     * the statement. A server's own error (codes 1000-1999 and 3000 up, e.g. 1047 with SQLSTATE
+     * 08S01) is an answer, so it is a failure the client saw, not an unknown outcome.
+     */
     static boolean lostConnection(SQLException e) {
-        return e.getErrorCode() == 2013 || e.getErrorCode() == 2006
-                || e instanceof SQLNonTransientConnectionException || e instanceof SQLTransientConnectionException
-                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+        int code = e.getErrorCode();
+        if (code == 2013 || code == 2006) {
+            return true;
+        }
+        boolean serverError = code >= 1000 && !(code >= 2000 && code < 3000);
+        return !serverError && (e instanceof SQLNonTransientConnectionException
+                || e instanceof SQLTransientConnectionException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("08")));
     }
 
     private static boolean usable(Connection c) {
