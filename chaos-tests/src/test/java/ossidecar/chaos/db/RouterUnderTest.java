@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
 import ossidecar.chaos.harness.GaleraCluster;
 import ossidecar.core.config.BackendNode;
@@ -35,8 +36,17 @@ final class RouterUnderTest implements AutoCloseable {
     }
 
     static RouterUnderTest start(GaleraCluster cluster) throws InterruptedException {
+        return start(cluster, cluster::port);
+    }
+
+    /**
+     * As {@link #start(GaleraCluster)}, reaching node {@code i} (config name {@code galera-i}) on
+     * 127.0.0.1:{@code port.applyAsInt(i)}: a Toxiproxy in front of each node, so that both the
+     * sessions' backend connections and the Galera monitor go through it.
+     */
+    static RouterUnderTest start(GaleraCluster cluster, IntUnaryOperator port) throws InterruptedException {
         List<BackendNode> nodes = IntStream.rangeClosed(1, cluster.size())
-                .mapToObj(i -> new BackendNode("galera-" + i, new Endpoint("127.0.0.1", cluster.port(i)))).toList();
+                .mapToObj(i -> new BackendNode("galera-" + i, new Endpoint("127.0.0.1", port.applyAsInt(i)))).toList();
         // The router's account stores only the mysql.user hash, as an operator's config would.
         DbRouterConfig config = new DbRouterConfig(true,
                 List.of(new DbListener(DbRole.WRITER, new Endpoint("127.0.0.1", 0))), nodes,
