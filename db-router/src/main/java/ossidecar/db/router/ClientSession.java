@@ -100,6 +100,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean inFlightRetried;
     /** A copy of a command that is safe to send again, kept until the first response byte goes to the client. */
     private MysqlPacket retryCopy;
+    /** Server-side prepared statements, prepared again on every backend the session moves to. */
+    private PreparedStatements prepared = new PreparedStatements();
+    /** The SQL of the COM_STMT_PREPARE in flight. */
+    private byte[] preparingSql;
 
     ClientSession(String id, DbRouterContext router) {
         this.id = id;
@@ -268,7 +272,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         BackendLoginRequest request = new BackendLoginRequest(login.username(), stage1, session.schema(),
                 session.charset(), login.capabilities() & ROUTER_CAPABILITIES, login.connectAttributes());
         connector.open(writer, request, client.channel().eventLoop())
-                .thenCompose(conn -> StateReplay.run(conn, session.replaySql(), router.config().connectTimeout()))
+                .thenCompose(conn -> StateReplay.run(conn, session.replaySql(), prepared, router.config().connectTimeout()))
                 .whenComplete((conn, err) -> client.executor().execute(() -> {
                     if (err == null) {
                         if (state == State.CLOSED) {
@@ -380,9 +384,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 autocommit(), command, kind, false)) == LostBackend.Action.RETRY) {
             retryCopy = p.copy(); // small: a query's text; released at the first response byte
         }
+        preparingSql = null;
+        if (command == CommandType.COM_STMT_PREPARE) {
+            preparingSql = new byte[p.payload().readableBytes() - 1];
+            p.payload().getBytes(p.payload().readerIndex() + 1, preparingSql);
+        }
         router.metrics().statement(command, backend.node().name());
         ResponseTracker.Progress progress = tracker.begin(command);
-        backend.channel().write(p.retain());
+        ByteBuf translated = prepared.toBackend(command, p.payload(), client.alloc());
+        backend.channel().write(translated == p.payload() ? p.retain() : new MysqlPacket(p.sequenceId(), translated));
         if (progress != ResponseTracker.Progress.COMPLETE) {
             state = State.IN_COMMAND;
             backend.channel().read();
@@ -431,6 +441,19 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 p.release();
             }
         });
+    }
+
+    /** A prepare-OK (0x00, id, columns, params) names the statement as the client will know it. */
+    private void preparedAnswer(ByteBuf payload) {
+        int at = payload.readerIndex();
+        if (payload.readableBytes() >= 9 && payload.getUnsignedByte(at) == 0) {
+            int backendId = payload.getIntLE(at + 1);
+            int clientId = prepared.prepared(preparingSql, payload.getUnsignedShortLE(at + 7), backendId);
+            if (clientId != backendId) {
+                payload.setIntLE(at + 1, clientId);
+            }
+        }
+        preparingSql = null;
     }
 
     /** The session's transaction died with its node: this statement gets 1213 (a ROLLBACK gets OK). */
@@ -508,6 +531,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!responseStarted) {
             responseStarted = true;
             releaseRetryCopy();
+            if (preparingSql != null) {
+                preparedAnswer(p.payload());
+            }
         }
         client.write(p.retain());
         if (progress == ResponseTracker.Progress.COMPLETE) {
@@ -521,6 +547,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 if (pendingReset) {
                     // COM_RESET_CONNECTION keeps the schema and drops everything else
                     session = new SessionState(session.schema(), session.charset());
+                    prepared = new PreparedStatements();
                 }
                 session.apply(pendingChanges);
             }
@@ -552,6 +579,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         login = new HandshakeResponse41(login.capabilities(), login.maxPacketSize(), change.charset(), change.username(),
                 new byte[0], change.database(), NativePassword.PLUGIN_NAME, login.connectAttributes());
         session = new SessionState(change.database(), change.charset());
+        prepared = new PreparedStatements();
         BackendConnection old = backend;
         detach();
         old.channel().close();

@@ -21,31 +21,43 @@ import ossidecar.db.protocol.ResponseTracker;
 
 /**
  * Gives a backend connection a session's state: runs the session's replay statements (SET
- * ..., in the order the session last made them) one at a time and completes when the last is
- * answered OK. An error answer or a silence past the deadline fails it; the caller then closes
- * the connection. Removes itself from the pipeline when done.
+ * ..., in the order the session last made them) one at a time, then prepares the session's
+ * server-side statements again, and completes when the last is answered. An error answer to a
+ * SET or a silence past the deadline fails it; the caller then closes the connection. A
+ * statement that no longer prepares (its table dropped meanwhile) is left unprepared: executing
+ * it gets the backend's own error, as it would have. Removes itself from the pipeline when done.
  */
 final class StateReplay extends ChannelInboundHandlerAdapter {
     static final String NAME = "state-replay";
 
     private final BackendConnection conn;
     private final Deque<String> statements;
+    private final Deque<PreparedStatements.Reprepare> prepares;
+    private final PreparedStatements prepared;
+    private PreparedStatements.Reprepare currentPrepare;
+    private boolean firstPacket;
     private final CompletableFuture<BackendConnection> done = new CompletableFuture<>();
     private ResponseTracker tracker;
     private String current;
     private ScheduledFuture<?> deadline;
 
-    private StateReplay(BackendConnection conn, List<String> statements) {
+    private StateReplay(BackendConnection conn, List<String> statements, PreparedStatements prepared) {
         this.conn = conn;
         this.statements = new ArrayDeque<>(statements);
+        this.prepared = prepared;
+        this.prepares = new ArrayDeque<>(prepared.size() == 0 ? List.of() : prepared.movedToNewBackend());
     }
 
-    /** Replays {@code statements} on {@code conn} (on its event loop); completes with {@code conn}. */
-    static CompletableFuture<BackendConnection> run(BackendConnection conn, List<String> statements, Duration timeout) {
-        if (statements.isEmpty()) {
+    /**
+     * Replays {@code statements} on {@code conn} (on its event loop), then prepares {@code prepared}'s
+     * statements there; completes with {@code conn}.
+     */
+    static CompletableFuture<BackendConnection> run(BackendConnection conn, List<String> statements,
+                                                    PreparedStatements prepared, Duration timeout) {
+        if (statements.isEmpty() && prepared.size() == 0) {
             return CompletableFuture.completedFuture(conn);
         }
-        StateReplay replay = new StateReplay(conn, statements);
+        StateReplay replay = new StateReplay(conn, statements, prepared);
         conn.channel().eventLoop().execute(() -> replay.start(timeout));
         return replay.done;
     }
@@ -64,17 +76,20 @@ final class StateReplay extends ChannelInboundHandlerAdapter {
 
     private void next() {
         current = statements.poll();
-        if (current == null) {
+        currentPrepare = current == null ? prepares.poll() : null;
+        if (current == null && currentPrepare == null) {
             deadline.cancel(false);
             conn.channel().pipeline().remove(this);
             done.complete(conn);
             return;
         }
+        CommandType command = current != null ? CommandType.COM_QUERY : CommandType.COM_STMT_PREPARE;
+        byte[] body = current != null ? current.getBytes(StandardCharsets.UTF_8) : currentPrepare.sql();
         tracker = new ResponseTracker(conn.capabilities(), conn.statusFlags());
-        tracker.begin(CommandType.COM_QUERY);
-        byte[] sql = current.getBytes(StandardCharsets.UTF_8);
-        ByteBuf out = conn.channel().alloc().buffer(1 + sql.length);
-        out.writeByte(CommandType.COM_QUERY.code()).writeBytes(sql);
+        tracker.begin(command);
+        firstPacket = true;
+        ByteBuf out = conn.channel().alloc().buffer(1 + body.length);
+        out.writeByte(command.code()).writeBytes(body);
         conn.channel().writeAndFlush(new MysqlPacket(0, out));
         conn.channel().read();
     }
@@ -85,8 +100,18 @@ final class StateReplay extends ChannelInboundHandlerAdapter {
             if (done.isDone() || !(msg instanceof MysqlPacket p)) {
                 return;
             }
-            if (tracker.onPacket(p.payload()) != ResponseTracker.Progress.COMPLETE) {
+            ByteBuf payload = p.payload();
+            if (firstPacket && currentPrepare != null && payload.readableBytes() >= 5
+                    && payload.getUnsignedByte(payload.readerIndex()) == 0) {
+                prepared.reprepared(currentPrepare.clientId(), payload.getIntLE(payload.readerIndex() + 1));
+            }
+            firstPacket = false;
+            if (tracker.onPacket(payload) != ResponseTracker.Progress.COMPLETE) {
                 ctx.read();
+                return;
+            }
+            if (tracker.lastErrorCode() != 0 && currentPrepare != null) {
+                next(); // that statement stays unprepared here; executing it gets the backend's error
                 return;
             }
             if (tracker.lastErrorCode() != 0) {
