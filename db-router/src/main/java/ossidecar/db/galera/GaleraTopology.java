@@ -26,10 +26,12 @@ public final class GaleraTopology implements AutoCloseable {
 
     private final GaleraMonitor monitor;
     private final WriterElection election;
+    private final CommitMarkerTable commitMarkers;
 
-    private GaleraTopology(GaleraMonitor monitor, WriterElection election) {
+    private GaleraTopology(GaleraMonitor monitor, WriterElection election, CommitMarkerTable commitMarkers) {
         this.monitor = monitor;
         this.election = election;
+        this.commitMarkers = commitMarkers;
     }
 
     /**
@@ -64,7 +66,8 @@ public final class GaleraTopology implements AutoCloseable {
         }
         monitor.onStateChange(election::requestCycle);
         election.start();
-        GaleraTopology topology = new GaleraTopology(monitor, election);
+        GaleraTopology topology = new GaleraTopology(monitor, election,
+                new CommitMarkerTable(monitor, election::writer, writeTimeout));
         Duration firstWait = settings.queryTimeout().multipliedBy(2).plusSeconds(1);
         try {
             if (!election.awaitFirstDecision(firstWait)) {
@@ -104,6 +107,11 @@ public final class GaleraTopology implements AutoCloseable {
         return election;
     }
 
+    /** Where the router resolves COMMITs whose answer was lost with the writer. */
+    public CommitMarkerTable commitMarkers() {
+        return commitMarkers;
+    }
+
     /** Writer, epoch, where the writer comes from, and every node's latest status. */
     public Map<String, Object> status() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -127,6 +135,7 @@ public final class GaleraTopology implements AutoCloseable {
     /** Stops the election, then the monitor (threads and pools). */
     @Override
     public void close() {
+        commitMarkers.close();
         election.close();
         monitor.close();
     }

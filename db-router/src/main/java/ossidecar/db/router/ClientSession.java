@@ -65,6 +65,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private enum State { AWAIT_LOGIN, AWAIT_AUTH_SWITCH, CONNECTING, IDLE, IN_COMMAND, CLOSED }
 
+    /** Unique per router process: commit marker ids are this, the session's number and a counter. */
+    private static final String MARKER_PREFIX = Long.toHexString(RANDOM.nextLong());
+    /** Errors that mean the session's user may not write markers: the session commits without them. */
+    private static final java.util.Set<Integer> MARKER_REFUSED = java.util.Set.of(1142, 1044, 1146, 1290, 1036);
+    private static volatile boolean markerRefusalLogged;
+
     /** How often a statement waiting for a writer looks again. */
     private static final long WRITER_POLL_MILLIS = 50;
 
@@ -104,6 +110,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private PreparedStatements prepared = new PreparedStatements();
     /** The SQL of the COM_STMT_PREPARE in flight. */
     private byte[] preparingSql;
+    // commit markers: see CommitMarkerTable
+    /** The open transaction ran a statement that may write: its COMMIT gets a marker first. */
+    private boolean transactionWrote;
+    private boolean markerPhase;
+    private boolean markerWritten;
+    private String markerId;
+    private long markers;
+    private MysqlPacket pendingCommit;
 
     ClientSession(String id, DbRouterContext router) {
         this.id = id;
@@ -368,7 +382,82 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             rebindThenDispatch(p.retain(), command, kind, false);
             return;
         }
+        if (kind == StatementKind.COMMIT && transactionWrote && inTransaction() && router.config().commitMarkers()
+                && router.writers().resolvesCommits()) {
+            markerThenCommit(p);
+            return;
+        }
         dispatch(p, command, kind, false);
+    }
+
+    /**
+     * Inserts the transaction's commit marker, then sends the client's COMMIT: if the writer is
+     * lost before the COMMIT's answer, the marker tells whether it committed. The marker's own
+     * answer never reaches the client; an error that ended the transaction (a deadlock, a
+     * certification failure) answers the COMMIT instead.
+     */
+    private void markerThenCommit(MysqlPacket commit) {
+        markerId = MARKER_PREFIX + "-" + connectionId + "-" + (++markers);
+        pendingCommit = commit.retain();
+        markerPhase = true;
+        inFlightCommand = CommandType.COM_QUERY;
+        inFlightKind = StatementKind.INSERT; // lost here, the COMMIT was never sent: 1213 is the truth
+        inFlightNextSeq = commit.nextSequenceId();
+        inFlightInTransaction = true;
+        inFlightRetried = false;
+        responseStarted = false;
+        tracker.begin(CommandType.COM_QUERY);
+        byte[] sql = ossidecar.db.galera.CommitMarkerTable.insertSql(markerId).getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = backend.channel().alloc().buffer(1 + sql.length);
+        out.writeByte(CommandType.COM_QUERY.code()).writeBytes(sql);
+        backend.channel().write(new MysqlPacket(0, out));
+        state = State.IN_COMMAND;
+        backend.channel().read();
+    }
+
+    /** The marker's answer: on OK the COMMIT goes; on a refusal too, without a marker; else it answers the COMMIT. */
+    private void markerAnswered(MysqlPacket p) {
+        ResponseTracker.Progress progress;
+        try {
+            progress = tracker.onPacket(p.payload());
+        } catch (MysqlProtocolException e) {
+            LOG.warn("[{}] backend {} out of sync: {}", id, backend, e.getMessage());
+            close("backend out of sync");
+            return;
+        }
+        if (progress != ResponseTracker.Progress.COMPLETE) {
+            return;
+        }
+        markerPhase = false;
+        statusFlags = tracker.statusFlags();
+        MysqlPacket commit = pendingCommit;
+        pendingCommit = null;
+        int error = tracker.lastErrorCode();
+        try {
+            if (error == 0 || MARKER_REFUSED.contains(error)) {
+                if (error != 0 && !markerRefusalLogged) {
+                    markerRefusalLogged = true;
+                    LOG.warn("[{}] user '{}' may not write commit markers (error {}): its COMMITs cut by a failover "
+                            + "end the connection instead of being resolved; GRANT INSERT ON {} TO that user", id,
+                            login.username(), error, ossidecar.db.galera.CommitMarkerTable.TABLE);
+                }
+                dispatch(commit, CommandType.COM_QUERY, StatementKind.COMMIT, false);
+                markerWritten = error == 0;
+                backend.channel().flush();
+                return;
+            }
+            // the transaction died at the marker (deadlock, certification): that is the COMMIT's answer
+            client.write(new MysqlPacket(commit.nextSequenceId(), p.payload().retain()));
+            if (!inTransaction()) {
+                transactionWrote = false;
+            }
+            endOfCommand();
+            state = State.IDLE;
+            client.flush();
+            client.read();
+        } finally {
+            commit.release();
+        }
     }
 
     /** Sends a command to the bound backend and remembers what a loss in flight would need. */
@@ -383,6 +472,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!inFlightInTransaction && !retry && LostBackend.decide(new LostBackend.Situation(true, false, false,
                 autocommit(), command, kind, false)) == LostBackend.Action.RETRY) {
             retryCopy = p.copy(); // small: a query's text; released at the first response byte
+        }
+        if (mayWrite(command, kind) && (inTransaction() || !autocommit())) {
+            transactionWrote = true;
         }
         preparingSql = null;
         if (command == CommandType.COM_STMT_PREPARE) {
@@ -478,6 +570,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 + "; the transaction was rolled back)";
     }
 
+    /** Statements after which a COMMIT may have something to lose: writes, and prepared or SQL-level executes. */
+    private static boolean mayWrite(CommandType command, StatementKind kind) {
+        if (command == CommandType.COM_STMT_EXECUTE || command == CommandType.COM_STMT_BULK_EXECUTE) {
+            return true;
+        }
+        return command == CommandType.COM_QUERY && kind != null && switch (kind) {
+            case INSERT, UPDATE, DELETE, REPLACE, LOAD_DATA, CALL, EXECUTE, DO -> true;
+            default -> false;
+        };
+    }
+
     private boolean inTransaction() {
         return (statusFlags & ServerStatus.SERVER_STATUS_IN_TRANS) != 0;
     }
@@ -489,6 +592,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private void endOfCommand() {
         inFlightCommand = null;
         inFlightKind = null;
+        markerWritten = false;
         releaseRetryCopy();
     }
 
@@ -520,6 +624,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             close("unsolicited backend packet");
             return;
         }
+        if (markerPhase) {
+            markerAnswered(p);
+            return;
+        }
         ResponseTracker.Progress progress;
         try {
             progress = tracker.onPacket(p.payload());
@@ -539,6 +647,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (progress == ResponseTracker.Progress.COMPLETE) {
             backend.statusFlags(tracker.statusFlags());
             statusFlags = tracker.statusFlags();
+            if (!inTransaction()) {
+                transactionWrote = false;
+            }
             endOfCommand();
             if (tracker.lastErrorCode() == 0) {
                 if (pendingSchema != null) {
@@ -641,9 +752,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (state != State.IN_COMMAND) {
             return;
         }
+        if (markerPhase) {
+            markerPhase = false;
+            pendingCommit.release();
+            pendingCommit = null;
+        }
         LostBackend.Action a = LostBackend.decide(new LostBackend.Situation(true, responseStarted,
-                inFlightInTransaction, autocommit(), inFlightCommand, inFlightKind, inFlightRetried));
+                inFlightInTransaction, autocommit(), inFlightCommand, inFlightKind, inFlightRetried, markerWritten));
         switch (a) {
+            case RESOLVE_COMMIT -> resolveCommit(why);
             case RETRY -> {
                 MysqlPacket again = retryCopy;
                 retryCopy = null;
@@ -678,6 +795,45 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             default -> throw new IllegalStateException("not an in-flight action: " + a);
         }
+    }
+
+    /**
+     * The COMMIT in flight lost its writer: the new writer is asked whether the transaction's
+     * marker exists, and the client gets OK (committed) or 1213 (not committed, safe to retry).
+     * When nobody can tell in time, the connection is closed: never a guess.
+     */
+    private void resolveCommit(String why) {
+        state = State.CONNECTING; // the client waits for its COMMIT's answer; nothing is read meanwhile
+        String marker = markerId;
+        router.writers().committed(marker, router.config().writerWait()).whenComplete((committed, err) ->
+                client.executor().execute(() -> {
+                    if (state == State.CLOSED) {
+                        return;
+                    }
+                    statusFlags &= ~ServerStatus.SERVER_STATUS_IN_TRANS;
+                    transactionWrote = false;
+                    if (err != null) {
+                        router.metrics().unknownOutcomes.increment();
+                        LOG.warn("[{}] {} while a COMMIT was in flight, and whether it committed could not be learned "
+                                + "({}): closing the client connection", id, why, err.toString());
+                        close("unresolved commit outcome");
+                        return;
+                    }
+                    if (committed) {
+                        router.metrics().commitsResolvedCommitted.increment();
+                        LOG.info("[{}] {} while a COMMIT was in flight: it committed (marker {} found); answered OK",
+                                id, why, marker);
+                        sendOk(inFlightNextSeq);
+                    } else {
+                        router.metrics().commitsResolvedRolledBack.increment();
+                        router.metrics().cutTransactions.increment();
+                        LOG.info("[{}] {} while a COMMIT was in flight: it did not commit (no marker {}); answered 1213",
+                                id, why, marker);
+                        sendError(inFlightNextSeq, ErrorCodes.ER_LOCK_DEADLOCK.code(),
+                                ErrorCodes.ER_LOCK_DEADLOCK.sqlState(), deadlockMessage(why + "; the COMMIT did not happen"));
+                    }
+                    commandAnsweredByRouter();
+                }));
     }
 
     /** The router answered the command in flight itself; the session is idle, without a backend. */
@@ -732,6 +888,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         router.sessions().remove(this);
         releaseRetryCopy();
+        if (pendingCommit != null) {
+            pendingCommit.release();
+            pendingCommit = null;
+        }
         BackendConnection b = backend;
         detach();
         if (b != null) {

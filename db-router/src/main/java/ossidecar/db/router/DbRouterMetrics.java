@@ -25,6 +25,8 @@ final class DbRouterMetrics {
     /** Sessions closed because the backend broke while part of a result had already gone to the client. */
     final Counter closedMidResult;
     /** Statements that found no writer and waited for one (answered an error when none came in time). */
+    final Counter commitsResolvedCommitted;
+    final Counter commitsResolvedRolledBack;
     final Counter writerWaits;
     final Counter writerWaitTimeouts;
     private final Map<StatementKey, Counter> statementCounters = new ConcurrentHashMap<>();
@@ -45,10 +47,18 @@ final class DbRouterMetrics {
         cutTransactions = failover("transaction_cut");
         unknownOutcomes = failover("unknown_outcome");
         closedMidResult = failover("closed_mid_result");
+        commitsResolvedCommitted = resolved("committed");
+        commitsResolvedRolledBack = resolved("rolled_back");
         writerWaits = Counter.builder("sidecar.db.writer.waits")
                 .description("statements that found no writer and waited for one").register(registry);
         writerWaitTimeouts = Counter.builder("sidecar.db.writer.wait.timeouts")
                 .description("statements that found no writer within writer-wait and got an error").register(registry);
+    }
+
+    private Counter resolved(String outcome) {
+        return Counter.builder("sidecar.db.commits.resolved").tag("outcome", outcome)
+                .description("COMMITs whose answer was lost with the writer, resolved by their commit marker")
+                .register(registry);
     }
 
     /** One name for Prometheus: reconnected, retried, transaction_cut, unknown_outcome, closed_mid_result. */

@@ -29,6 +29,8 @@ final class LostBackend {
         ANSWER_DEADLOCK,
         /** A ROLLBACK in flight: what it discards is gone anyway, so it succeeded. */
         ANSWER_OK,
+        /** A COMMIT in flight whose transaction wrote a commit marker: ask the new writer, answer OK or 1213. */
+        RESOLVE_COMMIT,
         /** A COMMIT or an autocommit write in flight: it may have committed. Close, never guess. */
         CLOSE_UNKNOWN_OUTCOME,
         /** Part of the result already reached the client: nothing can be answered cleanly. Close. */
@@ -43,11 +45,17 @@ final class LostBackend {
      * @param command         the command in flight (null when idle)
      * @param kind            the statement kind of a COM_QUERY in flight (null otherwise)
      * @param alreadyRetried  this command was already sent again once
+     * @param markerWritten   the transaction of a COMMIT in flight wrote a commit marker first
      */
     record Situation(boolean inCommand, boolean responseStarted, boolean inTransaction, boolean autocommit,
-                     CommandType command, StatementKind kind, boolean alreadyRetried) {
+                     CommandType command, StatementKind kind, boolean alreadyRetried, boolean markerWritten) {
+        Situation(boolean inCommand, boolean responseStarted, boolean inTransaction, boolean autocommit,
+                  CommandType command, StatementKind kind, boolean alreadyRetried) {
+            this(inCommand, responseStarted, inTransaction, autocommit, command, kind, alreadyRetried, false);
+        }
+
         static Situation idle(boolean inTransaction, boolean autocommit) {
-            return new Situation(false, false, inTransaction, autocommit, null, null, false);
+            return new Situation(false, false, inTransaction, autocommit, null, null, false, false);
         }
     }
 
@@ -62,7 +70,10 @@ final class LostBackend {
             return Action.ANSWER_OK;
         }
         if (s.command() == CommandType.COM_QUERY && s.kind() == StatementKind.COMMIT) {
-            return s.inTransaction() ? Action.CLOSE_UNKNOWN_OUTCOME : Action.ANSWER_OK; // nothing to commit
+            if (!s.inTransaction()) {
+                return Action.ANSWER_OK; // nothing to commit
+            }
+            return s.markerWritten() ? Action.RESOLVE_COMMIT : Action.CLOSE_UNKNOWN_OUTCOME;
         }
         if (s.inTransaction()) {
             return Action.ANSWER_DEADLOCK;

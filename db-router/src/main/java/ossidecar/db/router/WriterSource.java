@@ -1,5 +1,7 @@
 package ossidecar.db.router;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import ossidecar.core.config.BackendNode;
 import ossidecar.db.galera.GaleraTopology;
 
@@ -19,7 +21,20 @@ public interface WriterSource {
     default void connectionFailed(BackendNode node) {
     }
 
-    /** The agreed writer of a Galera topology, with its change events and failure reports. */
+    /** Whether {@link #committed} can answer: the commit-marker table exists. */
+    default boolean resolvesCommits() {
+        return false;
+    }
+
+    /**
+     * Whether the transaction that inserted commit marker {@code markerId} committed, asked of
+     * the current writer (waiting up to {@code writerWait} for one); fails when nobody can tell.
+     */
+    default CompletableFuture<Boolean> committed(String markerId, Duration writerWait) {
+        return CompletableFuture.failedFuture(new IllegalStateException("no commit markers"));
+    }
+
+    /** The agreed writer of a Galera topology, with its change events, failure reports and commit markers. */
     static WriterSource of(GaleraTopology topology) {
         return new WriterSource() {
             @Override
@@ -35,6 +50,16 @@ public interface WriterSource {
             @Override
             public void connectionFailed(BackendNode node) {
                 topology.monitor().reportFailure(node.name());
+            }
+
+            @Override
+            public boolean resolvesCommits() {
+                return topology.commitMarkers().ready();
+            }
+
+            @Override
+            public CompletableFuture<Boolean> committed(String markerId, Duration writerWait) {
+                return topology.commitMarkers().committed(markerId, writerWait);
             }
         };
     }

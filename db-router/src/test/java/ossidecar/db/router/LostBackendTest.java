@@ -55,6 +55,12 @@ class LostBackendTest {
     }
 
     @Test
+    void aCommitWhoseTransactionWroteAMarkerIsResolved() {
+        assertEquals(Action.RESOLVE_COMMIT, LostBackend.decide(new Situation(true, false, true, false,
+                CommandType.COM_QUERY, StatementKind.COMMIT, false, true)));
+    }
+
+    @Test
     void aCommitWithNothingOpenAndARollbackAreAnsweredOk() {
         assertEquals(Action.ANSWER_OK, inFlight(false, false, CommandType.COM_QUERY, StatementKind.COMMIT));
         assertEquals(Action.ANSWER_OK, inFlight(true, false, CommandType.COM_QUERY, StatementKind.ROLLBACK));

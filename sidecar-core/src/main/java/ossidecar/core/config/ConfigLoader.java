@@ -130,7 +130,8 @@ public final class ConfigLoader {
         GaleraMonitorConfig monitor = monitor(s.section("monitor"), enabled);
         DbRouterConfig c = new DbRouterConfig(enabled, listeners, nodes, users, monitor,
                 s.duration("connect-timeout", DbRouterConfig.DEFAULT_CONNECT_TIMEOUT, MS, HOUR),
-                s.duration("writer-wait", DbRouterConfig.DEFAULT_WRITER_WAIT, Duration.ZERO, HOUR));
+                s.duration("writer-wait", DbRouterConfig.DEFAULT_WRITER_WAIT, Duration.ZERO, HOUR),
+                s.bool("commit-markers", true));
         s.finish();
         return c;
     }

@@ -49,6 +49,7 @@ public final class ConfigPrinter {
                             .map(l -> map("role", Choices.spelling(l.role()), "listen", l.listen().toString())).toList(),
                     "connect-timeout", Durations.format(d.connectTimeout()),
                     "writer-wait", Durations.format(d.writerWait()),
+                    "commit-markers", d.commitMarkers(),
                     "nodes", nodes(d.nodes()),
                     "users", d.users().stream().map(u -> u.password() != null
                             ? map("name", u.name(), "password", u.password().toString())

@@ -11,7 +11,8 @@ public record DbRouterConfig(
         List<DbUser> users,
         GaleraMonitorConfig monitor,
         Duration connectTimeout,
-        Duration writerWait) {
+        Duration writerWait,
+        boolean commitMarkers) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     /**
@@ -30,6 +31,6 @@ public record DbRouterConfig(
     /** With the default writer wait. */
     public DbRouterConfig(boolean enabled, List<DbListener> listeners, List<BackendNode> nodes, List<DbUser> users,
                           GaleraMonitorConfig monitor, Duration connectTimeout) {
-        this(enabled, listeners, nodes, users, monitor, connectTimeout, DEFAULT_WRITER_WAIT);
+        this(enabled, listeners, nodes, users, monitor, connectTimeout, DEFAULT_WRITER_WAIT, true);
     }
 }
