@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,6 +56,11 @@ import ossidecar.chaos.harness.GaleraCluster;
  * {@code wsrep_cluster_size} drops. A blackhole evicts nothing (the node stays a healthy member;
  * only the router's path to it is cut), so there the bound is the router's own detection: its
  * monitor's query timeout plus one poll interval ({@link #BLACKHOLE_DETECTION}).
+ *
+ * <p>A transfer whose COMMIT got a lost-connection error (2013/2006 class) has an unknown
+ * outcome: it is neither "saw commit" nor "saw fail" for the ledger check, and is reported on
+ * its own line, bounded by {@link #UNKNOWN_ALLOWED}. A server's answer at COMMIT (1927, 1047...)
+ * is a failure the client saw: if such a transfer is in the ledger, the client was told a lie.
  */
 class BankTransferFailoverIT {
     private static final int THREADS = 8;
@@ -67,6 +73,13 @@ class BankTransferFailoverIT {
     private static final Duration SLACK = Duration.ofMillis(Long.getLong("bank.failover.slack.ms", 1_000));
     /** RouterUnderTest's monitor: 1 s query timeout, 0.5 s interval. */
     private static final Duration BLACKHOLE_DETECTION = Duration.ofMillis(1_500);
+    /**
+     * A COMMIT that lost its connection has an unknown outcome. Until commit-outcome resolution
+     * (a later part of #11) answers it with OK or 1213, at most one per thread per fault is
+     * tolerated: only a COMMIT in flight when the writer failed can be one.
+     * {@code -Dbank.failover.resolution=true} holds the run to the issue's final acceptance: none.
+     */
+    private static final int UNKNOWN_ALLOWED = Boolean.getBoolean("bank.failover.resolution") ? 0 : THREADS;
     /** Longer than the 10 s a statement may wait for a writer: a hung session fails, never hangs the build. */
     private static final String CLIENT_TIMEOUTS = "connectTimeout=10000&socketTimeout=20000";
 
@@ -83,6 +96,7 @@ class BankTransferFailoverIT {
         final Set<Long> failed = ConcurrentHashMap.newKeySet();
         /** COMMIT answered by a lost connection: committed or not, nobody told the client. */
         final Set<Long> unknown = ConcurrentHashMap.newKeySet();
+        final List<String> unknownErrors = new CopyOnWriteArrayList<>();
         final AtomicLong deadlocks = new AtomicLong();
         /** Every client error other than 1213, by "where: code/SQLSTATE message". */
         final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
@@ -172,20 +186,24 @@ class BankTransferFailoverIT {
 
         System.out.printf("bank transfers through the router, %s of writer %s (%d threads, %d s, fault at %d s):%n"
                         + "  %d committed, %d failed with 1213, %d other client errors, %d unknown outcomes"
-                        + " (COMMIT lost its connection; %d of them stored)%n"
+                        + " (COMMIT lost its connection; %d of them stored; allowed %d)%n"
                         + "  fault to first commit: %d ms (bound %d ms); Galera eviction %d ms; router writer change %d ms%n"
                         + "  ledger %d rows; committed but missing %s; failed but stored %s; total %d (expected %d)%n",
                 fault, old, THREADS, RUN.toSeconds(), FAULT_AT.toSeconds(), seen.committed.size(),
-                seen.deadlocks.get(), seen.errorCount(), seen.unknown.size(), unknownStored.size(), firstCommitMs,
+                seen.deadlocks.get(), seen.errorCount(), seen.unknown.size(), unknownStored.size(), UNKNOWN_ALLOWED,
+                firstCommitMs,
                 boundMs, evictedMs, writerMovedMs, ledger.size(), lostCommits, failedButStored, total,
                 ACCOUNTS * INITIAL);
         new TreeMap<>(seen.errors).forEach((k, v) -> System.out.printf("    %5d x %s%n", v.get(), k));
+        seen.unknownErrors.forEach(u -> System.out.printf("    unknown outcome: %s%n", u));
 
         assertAll(fault + " of writer " + old,
                 () -> assertEquals(ACCOUNTS * INITIAL, total, "money is neither made nor lost"),
                 () -> assertEquals(Set.of(), lostCommits, "transfers the client saw commit are in the ledger"),
                 () -> assertEquals(Set.of(), failedButStored, "transfers the client saw fail are not in the ledger"),
                 () -> assertEquals(Map.of(), new TreeMap<>(seen.errors), "the only client errors are 1213"),
+                () -> assertTrue(seen.unknown.size() <= UNKNOWN_ALLOWED, "COMMITs with an unknown outcome: "
+                        + seen.unknownErrors + " (at most " + UNKNOWN_ALLOWED + ")"),
                 () -> assertTrue(firstCommitMs >= 0, "a transfer committed after the fault"),
                 () -> assertTrue(firstCommitMs <= boundMs,
                         "first commit " + firstCommitMs + " ms after the fault, bound " + boundMs + " ms"));
@@ -240,9 +258,11 @@ class BankTransferFailoverIT {
                         seen.failed.add(id);
                     } else if (commit && lostConnection(e)) {
                         // Commit-outcome resolution (a later part of #11) turns this into OK or 1213; until
-                        // then nobody knows whether the transfer committed, so the ledger check skips it.
+                        // then nobody knows whether the transfer committed, so the ledger check skips it and
+                        // it is reported apart from the errors (see UNKNOWN_ALLOWED).
                         seen.unknown.add(id);
-                        seen.error(stage.get(), e);
+                        seen.unknownErrors.add(stage.get() + ": " + e.getErrorCode() + "/" + e.getSQLState() + " "
+                                + e.getMessage());
                     } else {
                         seen.failed.add(id);
                         seen.error(stage.get(), e);

@@ -2,12 +2,13 @@ package ossidecar.chaos.db;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.GaleraCluster;
 import ossidecar.chaos.toxiproxy.ProxiedNodes;
@@ -187,16 +188,54 @@ final class WriterFaults implements AutoCloseable {
                 cluster.node(i).awaitReady(REJOIN);
             }
         }
+        // A node just resumed from SIGSTOP still reports its old view (Synced, Primary, all
+        // members) until it notices it was evicted, then goes non-primary and rejoins: only one
+        // view shared by every node, with every member in it, means the cluster is whole.
+        Await.until(REJOIN, () -> oneFullView(cluster), () -> "one Primary view of " + cluster.size()
+                + " Synced members on every node: " + views(cluster));
+    }
+
+    private static final String[] VIEW = {"wsrep_cluster_conf_id", "wsrep_cluster_size", "wsrep_cluster_status",
+        "wsrep_local_state_comment", "wsrep_ready"};
+
+    private static boolean oneFullView(GaleraCluster cluster) {
+        String confId = null;
         for (int i = 1; i <= cluster.size(); i++) {
-            int node = i;
-            Await.until(REJOIN, () -> cluster.clusterSize(node) == cluster.size(),
-                    () -> "galera-" + node + " to see " + cluster.size() + " members");
+            Map<String, String> s = status(cluster, i);
+            if (!String.valueOf(cluster.size()).equals(s.get("wsrep_cluster_size"))
+                    || !"Primary".equals(s.get("wsrep_cluster_status"))
+                    || !"Synced".equals(s.get("wsrep_local_state_comment")) || !"ON".equals(s.get("wsrep_ready"))) {
+                return false;
+            }
+            if (confId == null) {
+                confId = s.get("wsrep_cluster_conf_id");
+            } else if (!confId.equals(s.get("wsrep_cluster_conf_id"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, String> status(GaleraCluster cluster, int i) {
+        try {
+            return cluster.node(i).globalStatus(VIEW);
+        } catch (SQLException e) {
+            throw new IllegalStateException("galera-" + i + ": " + e.getMessage(), e);
         }
     }
 
-    /** Milliseconds from {@code since} (nanoTime) to {@code at} (nanoTime, 0 = never: -1). */
-    static long ms(AtomicLong at, long since) {
-        return at.get() == 0 ? -1 : (at.get() - since) / 1_000_000;
+    private static String views(GaleraCluster cluster) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= cluster.size(); i++) {
+            String s;
+            try {
+                s = cluster.node(i).globalStatus(VIEW).toString();
+            } catch (SQLException e) {
+                s = e.getMessage();
+            }
+            sb.append(i == 1 ? "" : "; ").append("galera-").append(i).append(' ').append(s);
+        }
+        return sb.toString();
     }
 
     @Override
