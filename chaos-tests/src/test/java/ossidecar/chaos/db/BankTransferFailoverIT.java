@@ -74,12 +74,10 @@ class BankTransferFailoverIT {
     /** RouterUnderTest's monitor: 1 s query timeout, 0.5 s interval. */
     private static final Duration BLACKHOLE_DETECTION = Duration.ofMillis(1_500);
     /**
-     * A COMMIT that lost its connection has an unknown outcome. Until commit-outcome resolution
-     * (a later part of #11) answers it with OK or 1213, at most one per thread per fault is
-     * tolerated: only a COMMIT in flight when the writer failed can be one.
-     * {@code -Dbank.failover.resolution=true} holds the run to the issue's final acceptance: none.
+     * A COMMIT that lost its connection has an unknown outcome. The router resolves them with its
+     * commit markers (OK or 1213), so the client sees none.
      */
-    private static final int UNKNOWN_ALLOWED = Boolean.getBoolean("bank.failover.resolution") ? 0 : THREADS;
+    private static final int UNKNOWN_ALLOWED = 0;
     /** Longer than the 10 s a statement may wait for a writer: a hung session fails, never hangs the build. */
     private static final String CLIENT_TIMEOUTS = "connectTimeout=10000&socketTimeout=20000";
 

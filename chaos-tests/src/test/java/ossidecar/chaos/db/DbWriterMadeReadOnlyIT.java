@@ -76,34 +76,16 @@ class DbWriterMadeReadOnlyIT {
                 }
             }
 
-            // Control: writes replicated to the old writer do not move its counters, so the check
-            // below sees only statements run there.
-            int other = oldIndex % cluster.size() + 1;
-            Map<String, String> controlBefore = oldNode.globalStatus("Com_insert", "Com_update");
-            try (Connection c = cluster.connect(other); Statement s = c.createStatement()) {
-                for (int n = 1; n <= INSERTS; n++) {
-                    s.executeUpdate("INSERT INTO " + SCHEMA + ".t VALUES (-1, " + n + ", 0)");
-                }
-                s.executeUpdate("UPDATE " + SCHEMA + ".t SET v = 1 WHERE session = -1");
-            }
-            try (Connection c = oldNode.connect(); Statement s = c.createStatement()) {
-                s.execute("SET SESSION wsrep_sync_wait = 1");
-                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + SCHEMA + ".t WHERE session = -1 AND v = 1")) {
-                    rs.next();
-                    assertEquals(INSERTS, rs.getInt(1), "the control rows replicated to " + old);
-                }
-            }
-            Map<String, String> controlAfter = oldNode.globalStatus("Com_insert", "Com_update");
-            assertEquals(0, delta(controlBefore, controlAfter, "com_insert") + delta(controlBefore, controlAfter,
-                    "com_update"), "replicated writes moved " + old + "'s counters: " + controlBefore + " -> "
-                    + controlAfter);
-
             try (Connection c = oldNode.connect(); Statement s = c.createStatement()) {
                 s.execute("SET GLOBAL wsrep_desync = ON");
                 s.execute("SET GLOBAL read_only = ON");
             }
             int next = WriterFaults.awaitNewWriter(router, old, Duration.ofSeconds(30));
-            Map<String, String> before = oldNode.globalStatus("Com_insert", "Com_update");
+            // Com_insert and Com_update also count the write-sets Galera applies from other nodes (seen
+            // here: 20 INSERTs and an UPDATE run on another node moved them by 21), so the proof that no
+            // statement of a session reached the old node is a statement Galera does not replicate and
+            // the monitor never sends: DO
+            Map<String, String> before = oldNode.globalStatus("Com_do");
 
             List<String> errors = new ArrayList<>();
             for (int i = 0; i < SESSIONS; i++) {
@@ -114,6 +96,7 @@ class DbWriterMadeReadOnlyIT {
                     }
                     for (int n = 1; n <= UPDATES; n++) {
                         s.executeUpdate("UPDATE t SET v = v + 1 WHERE session = " + i + " AND n = " + n);
+                        s.execute("DO " + n);
                     }
                     if (!c.getAutoCommit()) {
                         c.commit();
@@ -122,7 +105,7 @@ class DbWriterMadeReadOnlyIT {
                     errors.add("session " + i + ": " + e.getErrorCode() + "/" + e.getSQLState() + " " + e.getMessage());
                 }
             }
-            Map<String, String> after = oldNode.globalStatus("Com_insert", "Com_update");
+            Map<String, String> after = oldNode.globalStatus("Com_do");
             List<String> servedBy = new ArrayList<>();
             for (Connection c : sessions) {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@wsrep_node_name")) {
@@ -135,8 +118,7 @@ class DbWriterMadeReadOnlyIT {
                     servedBy.add(e.getErrorCode() + " " + e.getMessage());
                 }
             }
-            long inserts = delta(before, after, "com_insert");
-            long updates = delta(before, after, "com_update");
+            long dos = delta(before, after, "com_do");
             long stored;
             try (Connection c = cluster.connect(next); Statement s = c.createStatement()) {
                 s.execute("SET SESSION wsrep_sync_wait = 1");
@@ -145,14 +127,13 @@ class DbWriterMadeReadOnlyIT {
                     stored = rs.getLong(1);
                 }
             }
-            System.out.printf("writer %s desynced and read-only, router moved to galera-%d: %d sessions ran %d INSERTs"
-                            + " and %d UPDATEs; on %s afterwards Com_insert +%d, Com_update +%d; %d rows stored;"
+            System.out.printf("writer %s desynced and read-only, router moved to galera-%d: %d sessions ran %d INSERTs,"
+                            + " %d UPDATEs and %d DOs; on %s afterwards Com_do +%d; %d rows stored;"
                             + " sessions then served by %s; errors %s%n", old, next, SESSIONS, SESSIONS * INSERTS,
-                    SESSIONS * UPDATES, old, inserts, updates, stored, servedBy, errors);
+                    SESSIONS * UPDATES, SESSIONS * UPDATES, old, dos, stored, servedBy, errors);
             assertAll(
                     () -> assertEquals(List.of(), errors, "the sessions' statements succeeded"),
-                    () -> assertEquals(0, inserts, "INSERTs of the sessions that reached the old writer " + old),
-                    () -> assertEquals(0, updates, "UPDATEs of the sessions that reached the old writer " + old),
+                    () -> assertEquals(0, dos, "statements of the sessions that reached the old writer " + old),
                     () -> assertEquals(SESSIONS * INSERTS, stored, "every INSERT stored"),
                     () -> assertEquals(java.util.Collections.nCopies(SESSIONS, WriterFaults.serverName(next)), servedBy,
                             "every session on the new writer"));

@@ -65,8 +65,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private enum State { AWAIT_LOGIN, AWAIT_AUTH_SWITCH, CONNECTING, IDLE, IN_COMMAND, CLOSED }
 
-    /** Unique per router process: commit marker ids are this, the session's number and a counter. */
-    private static final String MARKER_PREFIX = Long.toHexString(RANDOM.nextLong());
     /** Errors that mean the session's user may not write markers: the session commits without them. */
     private static final java.util.Set<Integer> MARKER_REFUSED = java.util.Set.of(1142, 1044, 1146, 1290, 1036);
     private static volatile boolean markerRefusalLogged;
@@ -97,6 +95,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private String cutReason;
     /** The backend is being closed because its node is no longer the writer (not a node fault). */
     private boolean leavingOldWriter;
+    /** The node refused the command in flight without running it (1047: WSREP not ready, the node left the cluster). */
+    private boolean refusedByNode;
     // the command in flight
     private CommandType inFlightCommand;
     private StatementKind inFlightKind;
@@ -117,6 +117,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean markerWritten;
     private String markerId;
     private long markers;
+    /** 64 random bits per session: marker ids never repeat across sessions, routers and restarts. */
+    private final String markerPrefix = Long.toHexString(RANDOM.nextLong());
     private MysqlPacket pendingCommit;
 
     ClientSession(String id, DbRouterContext router) {
@@ -397,7 +399,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * certification failure) answers the COMMIT instead.
      */
     private void markerThenCommit(MysqlPacket commit) {
-        markerId = MARKER_PREFIX + "-" + connectionId + "-" + (++markers);
+        markerId = markerPrefix + "-" + (++markers);
         pendingCommit = commit.retain();
         markerPhase = true;
         inFlightCommand = CommandType.COM_QUERY;
@@ -570,6 +572,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 + "; the transaction was rolled back)";
     }
 
+    /** ERR 1047 with SQLSTATE 08S01: "WSREP has not yet prepared node for application use". */
+    private static boolean nodeNotReady(ByteBuf payload) {
+        return payload.readableBytes() >= 3 && payload.getUnsignedByte(payload.readerIndex()) == ErrPacket.HEADER
+                && payload.getUnsignedShortLE(payload.readerIndex() + 1) == ErrorCodes.ER_UNKNOWN_COM_ERROR.code();
+    }
+
     /** Statements after which a COMMIT may have something to lose: writes, and prepared or SQL-level executes. */
     private static boolean mayWrite(CommandType command, StatementKind kind) {
         if (command == CommandType.COM_STMT_EXECUTE || command == CommandType.COM_STMT_BULK_EXECUTE) {
@@ -622,6 +630,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (state != State.IN_COMMAND) {
             LOG.warn("[{}] backend {} sent a packet while idle: closing the session", id, backend);
             close("unsolicited backend packet");
+            return;
+        }
+        if (!responseStarted && nodeNotReady(p.payload())) {
+            // the node left the cluster (a clean stop, a partition): not this statement's fault
+            refusedByNode = true;
+            backend.channel().close(); // channelInactive runs backendLost
             return;
         }
         if (markerPhase) {
@@ -736,8 +750,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (nodeFault) {
             router.writers().connectionFailed(conn.node());
         }
-        String why = (nodeFault ? "the connection to Galera node " + conn.node().name() + " was lost"
-                : "Galera node " + conn.node().name() + " stopped being the writer");
+        String why = refusedByNode ? "Galera node " + conn.node().name() + " left the cluster (1047, WSREP not ready)"
+                : nodeFault ? "the connection to Galera node " + conn.node().name() + " was lost"
+                : "Galera node " + conn.node().name() + " stopped being the writer";
         if (state == State.IDLE) {
             LostBackend.Action a = LostBackend.decide(LostBackend.Situation.idle(inTransaction(), autocommit()));
             if (a == LostBackend.Action.CUT_NEXT) {
@@ -757,8 +772,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             pendingCommit.release();
             pendingCommit = null;
         }
+        boolean notExecuted = refusedByNode;
+        refusedByNode = false;
         LostBackend.Action a = LostBackend.decide(new LostBackend.Situation(true, responseStarted,
-                inFlightInTransaction, autocommit(), inFlightCommand, inFlightKind, inFlightRetried, markerWritten));
+                inFlightInTransaction, autocommit(), inFlightCommand, inFlightKind, inFlightRetried, markerWritten,
+                notExecuted));
         switch (a) {
             case RESOLVE_COMMIT -> resolveCommit(why);
             case RETRY -> {

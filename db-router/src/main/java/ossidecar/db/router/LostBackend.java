@@ -46,16 +46,18 @@ final class LostBackend {
      * @param kind            the statement kind of a COM_QUERY in flight (null otherwise)
      * @param alreadyRetried  this command was already sent again once
      * @param markerWritten   the transaction of a COMMIT in flight wrote a commit marker first
+     * @param notExecuted     the node refused the command before running it (1047: it left the cluster)
      */
     record Situation(boolean inCommand, boolean responseStarted, boolean inTransaction, boolean autocommit,
-                     CommandType command, StatementKind kind, boolean alreadyRetried, boolean markerWritten) {
+                     CommandType command, StatementKind kind, boolean alreadyRetried, boolean markerWritten,
+                     boolean notExecuted) {
         Situation(boolean inCommand, boolean responseStarted, boolean inTransaction, boolean autocommit,
                   CommandType command, StatementKind kind, boolean alreadyRetried) {
-            this(inCommand, responseStarted, inTransaction, autocommit, command, kind, alreadyRetried, false);
+            this(inCommand, responseStarted, inTransaction, autocommit, command, kind, alreadyRetried, false, false);
         }
 
         static Situation idle(boolean inTransaction, boolean autocommit) {
-            return new Situation(false, false, inTransaction, autocommit, null, null, false, false);
+            return new Situation(false, false, inTransaction, autocommit, null, null, false, false, false);
         }
     }
 
@@ -68,6 +70,10 @@ final class LostBackend {
         }
         if (s.command() == CommandType.COM_QUERY && s.kind() == StatementKind.ROLLBACK) {
             return Action.ANSWER_OK;
+        }
+        if (s.notExecuted()) {
+            // it never ran: outside a transaction it may simply run again; inside, the transaction is gone
+            return !s.inTransaction() && harmless(s) && !s.alreadyRetried() ? Action.RETRY : Action.ANSWER_DEADLOCK;
         }
         if (s.command() == CommandType.COM_QUERY && s.kind() == StatementKind.COMMIT) {
             if (!s.inTransaction()) {

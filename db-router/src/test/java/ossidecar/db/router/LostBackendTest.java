@@ -61,6 +61,19 @@ class LostBackendTest {
     }
 
     @Test
+    void aStatementTheNodeRefusedUnrunIsRetriedOutsideATransactionAndCutInside() {
+        assertEquals(Action.RETRY, LostBackend.decide(new Situation(true, false, false, true,
+                CommandType.COM_QUERY, StatementKind.SELECT, false, false, true)));
+        assertEquals(Action.ANSWER_DEADLOCK, LostBackend.decide(new Situation(true, false, false, true,
+                CommandType.COM_QUERY, StatementKind.INSERT, false, false, true)),
+                "an autocommit write that never ran: 1213 says it is safe to run again, not an unknown outcome");
+        assertEquals(Action.ANSWER_DEADLOCK, LostBackend.decide(new Situation(true, false, true, false,
+                CommandType.COM_QUERY, StatementKind.COMMIT, false, true, true)), "a refused COMMIT did not commit");
+        assertEquals(Action.ANSWER_OK, LostBackend.decide(new Situation(true, false, true, false,
+                CommandType.COM_QUERY, StatementKind.ROLLBACK, false, false, true)));
+    }
+
+    @Test
     void aCommitWithNothingOpenAndARollbackAreAnsweredOk() {
         assertEquals(Action.ANSWER_OK, inFlight(false, false, CommandType.COM_QUERY, StatementKind.COMMIT));
         assertEquals(Action.ANSWER_OK, inFlight(true, false, CommandType.COM_QUERY, StatementKind.ROLLBACK));
