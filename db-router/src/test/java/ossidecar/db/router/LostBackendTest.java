@@ -57,7 +57,7 @@ class LostBackendTest {
     @Test
     void aCommitWhoseTransactionWroteAMarkerIsResolved() {
         assertEquals(Action.RESOLVE_COMMIT, LostBackend.decide(new Situation(true, false, true, false,
-                CommandType.COM_QUERY, StatementKind.COMMIT, false, true)));
+                CommandType.COM_QUERY, StatementKind.COMMIT, false, true, false)));
     }
 
     @Test
