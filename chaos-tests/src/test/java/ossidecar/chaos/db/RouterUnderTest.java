@@ -25,6 +25,13 @@ import ossidecar.db.router.WriterSource;
 
 /** A DB router (writer listener on a port-0 loopback socket) with its Galera topology, over the harness cluster. */
 final class RouterUnderTest implements AutoCloseable {
+    /**
+     * Above Galera's eviction of a SIGKILLed node, which took 6-11 s on this 2-core machine under
+     * the bank workload (evs.suspect_timeout 5 s plus the view change): a failover is then a pause
+     * for the client, as README's failure table advises for writer-wait.
+     */
+    static final Duration WRITER_WAIT = Duration.ofSeconds(20);
+
     final DbRouter router;
     final GaleraTopology topology;
     final SimpleMeterRegistry meters;
@@ -54,7 +61,7 @@ final class RouterUnderTest implements AutoCloseable {
                         new Secret(ossidecar.db.protocol.NativePassword.doubleSha1Hash(cluster.password())))),
                 new GaleraMonitorConfig(cluster.user(), new Secret(cluster.password()), Duration.ofMillis(500),
                         Duration.ofSeconds(1), 100),
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3), WRITER_WAIT, true);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         GaleraTopology topology = GaleraTopology.start(config, new NodeRegistry("db", meters, Clock.systemUTC()), meters);
         try {

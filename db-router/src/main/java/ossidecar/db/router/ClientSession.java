@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final java.util.Set<Integer> MARKER_REFUSED = java.util.Set.of(1142, 1044, 1146, 1290, 1036);
     private static volatile boolean markerRefusalLogged;
 
+    /**
+     * Responses up to this size reach the client only once complete, so that a backend lost in
+     * the middle of one leaves nothing half sent and the statement can still be retried or
+     * answered 1213; larger ones stream, and a loss in them closes the client connection.
+     */
+    static final int HOLD_RESPONSE_BYTES = 64 * 1024;
+    /** At least this long for the new writer to say whether a cut COMMIT committed. */
+    static final Duration MIN_RESOLUTION_WAIT = Duration.ofSeconds(30);
+
     /** How often a statement waiting for a writer looks again. */
     private static final long WRITER_POLL_MILLIS = 50;
 
@@ -104,6 +114,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean inFlightInTransaction;
     private boolean responseStarted;
     private boolean inFlightRetried;
+    /** A packet of the response came from the backend (it may still be held here). */
+    private boolean responsePacketSeen;
+    /** Response packets held until the response is complete, up to {@link #HOLD_RESPONSE_BYTES}. */
+    private final java.util.ArrayDeque<MysqlPacket> heldResponse = new java.util.ArrayDeque<>();
+    private int heldResponseBytes;
     /** A copy of a command that is safe to send again, kept until the first response byte goes to the client. */
     private MysqlPacket retryCopy;
     /** Server-side prepared statements, prepared again on every backend the session moves to. */
@@ -408,6 +423,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         inFlightInTransaction = true;
         inFlightRetried = false;
         responseStarted = false;
+        responsePacketSeen = false;
         tracker.begin(CommandType.COM_QUERY);
         byte[] sql = ossidecar.db.galera.CommitMarkerTable.insertSql(markerId).getBytes(StandardCharsets.UTF_8);
         ByteBuf out = backend.channel().alloc().buffer(1 + sql.length);
@@ -470,6 +486,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         inFlightInTransaction = inTransaction();
         inFlightRetried = retry;
         responseStarted = false;
+        responsePacketSeen = false;
+        dropHeldResponse();
         releaseRetryCopy();
         if (!inFlightInTransaction && !retry && LostBackend.decide(new LostBackend.Situation(true, false, false,
                 autocommit(), command, kind, false)) == LostBackend.Action.RETRY) {
@@ -597,7 +615,25 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         return (statusFlags & ServerStatus.SERVER_STATUS_AUTOCOMMIT) != 0;
     }
 
+    /** The held part of the response goes to the client: from now on a loss cannot be answered cleanly. */
+    private void releaseHeldResponse() {
+        responseStarted = true;
+        releaseRetryCopy();
+        while (!heldResponse.isEmpty()) {
+            client.write(heldResponse.poll());
+        }
+        heldResponseBytes = 0;
+    }
+
+    private void dropHeldResponse() {
+        heldResponse.forEach(MysqlPacket::release);
+        heldResponse.clear();
+        heldResponseBytes = 0;
+    }
+
     private void endOfCommand() {
+        dropHeldResponse();
+        responsePacketSeen = false;
         inFlightCommand = null;
         inFlightKind = null;
         markerWritten = false;
@@ -632,7 +668,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             close("unsolicited backend packet");
             return;
         }
-        if (!responseStarted && nodeNotReady(p.payload())) {
+        if (!responsePacketSeen && nodeNotReady(p.payload())) {
             // the node left the cluster (a clean stop, a partition): not this statement's fault
             refusedByNode = true;
             backend.channel().close(); // channelInactive runs backendLost
@@ -650,13 +686,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             close("backend out of sync");
             return;
         }
-        if (!responseStarted) {
-            responseStarted = true;
-            releaseRetryCopy();
+        if (!responsePacketSeen) {
+            responsePacketSeen = true;
             if (preparingSql != null) {
                 preparedAnswer(p.payload());
             }
         }
+        if (!responseStarted && progress == ResponseTracker.Progress.IN_PROGRESS
+                && heldResponseBytes + p.payload().readableBytes() <= HOLD_RESPONSE_BYTES) {
+            // a small response goes to the client whole: lost half way, it can still be answered cleanly
+            heldResponse.add(p.retain());
+            heldResponseBytes += p.payload().readableBytes();
+            return;
+        }
+        releaseHeldResponse();
         client.write(p.retain());
         if (progress == ResponseTracker.Progress.COMPLETE) {
             backend.statusFlags(tracker.statusFlags());
@@ -772,6 +815,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             pendingCommit.release();
             pendingCommit = null;
         }
+        dropHeldResponse(); // never reached the client: the statement can still be answered cleanly
         boolean notExecuted = refusedByNode;
         refusedByNode = false;
         LostBackend.Action a = LostBackend.decide(new LostBackend.Situation(true, responseStarted,
@@ -823,7 +867,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private void resolveCommit(String why) {
         state = State.CONNECTING; // the client waits for its COMMIT's answer; nothing is read meanwhile
         String marker = markerId;
-        router.writers().committed(marker, router.config().writerWait()).whenComplete((committed, err) ->
+        router.writers().committed(marker, resolutionWait()).whenComplete((committed, err) ->
                 client.executor().execute(() -> {
                     if (state == State.CLOSED) {
                         return;
@@ -852,6 +896,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                     }
                     commandAnsweredByRouter();
                 }));
+    }
+
+    /** A client waiting for its COMMIT's answer waits longer than for a writer: the alternative is an unknown outcome. */
+    private Duration resolutionWait() {
+        Duration w = router.config().writerWait();
+        return w.compareTo(MIN_RESOLUTION_WAIT) > 0 ? w : MIN_RESOLUTION_WAIT;
     }
 
     /** The router answered the command in flight itself; the session is idle, without a backend. */
@@ -906,6 +956,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         router.sessions().remove(this);
         releaseRetryCopy();
+        dropHeldResponse();
         if (pendingCommit != null) {
             pendingCommit.release();
             pendingCommit = null;
