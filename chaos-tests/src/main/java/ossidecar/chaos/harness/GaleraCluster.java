@@ -281,6 +281,74 @@ public final class GaleraCluster implements AutoCloseable {
         return node(i).connect();
     }
 
+    /**
+     * Resumes paused nodes, restarts stopped ones, and waits until every node is Synced in one
+     * Primary view with every member in it.
+     */
+    public void heal(Duration timeout) {
+        GaleraCluster cluster = this;
+        for (int i = 1; i <= cluster.size(); i++) {
+            if (cluster.node(i).isPaused()) {
+                cluster.node(i).resume();
+            }
+        }
+        for (int i = 1; i <= cluster.size(); i++) {
+            if (!cluster.node(i).isRunning()) {
+                cluster.restart(i);
+            } else {
+                cluster.node(i).awaitReady(timeout);
+            }
+        }
+        // A node just resumed from SIGSTOP still reports its old view (Synced, Primary, all
+        // members) until it notices it was evicted, then goes non-primary and rejoins: only one
+        // view shared by every node, with every member in it, means the cluster is whole.
+        Await.until(timeout, () -> oneFullView(cluster), () -> "one Primary view of " + cluster.size()
+                + " Synced members on every node: " + views(cluster));
+    }
+
+    private static final String[] VIEW = {"wsrep_cluster_conf_id", "wsrep_cluster_size", "wsrep_cluster_status",
+        "wsrep_local_state_comment", "wsrep_ready"};
+
+    private static boolean oneFullView(GaleraCluster cluster) {
+        String confId = null;
+        for (int i = 1; i <= cluster.size(); i++) {
+            Map<String, String> s = status(cluster, i);
+            if (!String.valueOf(cluster.size()).equals(s.get("wsrep_cluster_size"))
+                    || !"Primary".equals(s.get("wsrep_cluster_status"))
+                    || !"Synced".equals(s.get("wsrep_local_state_comment")) || !"ON".equals(s.get("wsrep_ready"))) {
+                return false;
+            }
+            if (confId == null) {
+                confId = s.get("wsrep_cluster_conf_id");
+            } else if (!confId.equals(s.get("wsrep_cluster_conf_id"))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, String> status(GaleraCluster cluster, int i) {
+        try {
+            return cluster.node(i).globalStatus(VIEW);
+        } catch (SQLException e) {
+            throw new IllegalStateException("galera-" + i + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String views(GaleraCluster cluster) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= cluster.size(); i++) {
+            String s;
+            try {
+                s = cluster.node(i).globalStatus(VIEW).toString();
+            } catch (SQLException e) {
+                s = e.getMessage();
+            }
+            sb.append(i == 1 ? "" : "; ").append("galera-").append(i).append(' ').append(s);
+        }
+        return sb.toString();
+    }
+
     /** {@code wsrep_cluster_size} as node {@code i} sees it. */
     public int clusterSize(int i) {
         try {

@@ -2,9 +2,7 @@ package ossidecar.chaos.db;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -174,68 +172,9 @@ final class WriterFaults implements AutoCloseable {
         faulted = 0;
     }
 
-    /** Every node running, not paused, Synced, and a member of a full view again. */
+    /** Every node running, not paused, Synced, and a member of one full view again. */
     static void healCluster(GaleraCluster cluster) {
-        for (int i = 1; i <= cluster.size(); i++) {
-            if (cluster.node(i).isPaused()) {
-                cluster.node(i).resume();
-            }
-        }
-        for (int i = 1; i <= cluster.size(); i++) {
-            if (!cluster.node(i).isRunning()) {
-                cluster.restart(i);
-            } else {
-                cluster.node(i).awaitReady(REJOIN);
-            }
-        }
-        // A node just resumed from SIGSTOP still reports its old view (Synced, Primary, all
-        // members) until it notices it was evicted, then goes non-primary and rejoins: only one
-        // view shared by every node, with every member in it, means the cluster is whole.
-        Await.until(REJOIN, () -> oneFullView(cluster), () -> "one Primary view of " + cluster.size()
-                + " Synced members on every node: " + views(cluster));
-    }
-
-    private static final String[] VIEW = {"wsrep_cluster_conf_id", "wsrep_cluster_size", "wsrep_cluster_status",
-        "wsrep_local_state_comment", "wsrep_ready"};
-
-    private static boolean oneFullView(GaleraCluster cluster) {
-        String confId = null;
-        for (int i = 1; i <= cluster.size(); i++) {
-            Map<String, String> s = status(cluster, i);
-            if (!String.valueOf(cluster.size()).equals(s.get("wsrep_cluster_size"))
-                    || !"Primary".equals(s.get("wsrep_cluster_status"))
-                    || !"Synced".equals(s.get("wsrep_local_state_comment")) || !"ON".equals(s.get("wsrep_ready"))) {
-                return false;
-            }
-            if (confId == null) {
-                confId = s.get("wsrep_cluster_conf_id");
-            } else if (!confId.equals(s.get("wsrep_cluster_conf_id"))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Map<String, String> status(GaleraCluster cluster, int i) {
-        try {
-            return cluster.node(i).globalStatus(VIEW);
-        } catch (SQLException e) {
-            throw new IllegalStateException("galera-" + i + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String views(GaleraCluster cluster) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= cluster.size(); i++) {
-            String s;
-            try {
-                s = cluster.node(i).globalStatus(VIEW).toString();
-            } catch (SQLException e) {
-                s = e.getMessage();
-            }
-            sb.append(i == 1 ? "" : "; ").append("galera-").append(i).append(' ').append(s);
-        }
-        return sb.toString();
+        cluster.heal(REJOIN);
     }
 
     @Override

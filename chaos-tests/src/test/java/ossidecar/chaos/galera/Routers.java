@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.GaleraCluster;
 import ossidecar.core.config.BackendNode;
 import ossidecar.core.config.DbRouterConfig;
@@ -97,25 +96,9 @@ final class Routers implements AutoCloseable {
         return r;
     }
 
-    /** Every node running, not paused, Synced, and a member of a 3-node view again. */
+    /** Every node running, not paused, Synced, and in one full Primary view again. */
     static void heal(GaleraCluster cluster) {
-        for (int i = 1; i <= cluster.size(); i++) {
-            if (cluster.node(i).isPaused()) {
-                cluster.node(i).resume();
-            }
-        }
-        for (int i = 1; i <= cluster.size(); i++) {
-            if (!cluster.node(i).isRunning()) {
-                cluster.restart(i);
-            } else {
-                cluster.node(i).awaitReady(REJOIN);
-            }
-        }
-        for (int i = 1; i <= cluster.size(); i++) {
-            int node = i;
-            Await.until(REJOIN, () -> cluster.clusterSize(node) == cluster.size(),
-                    () -> "node " + node + " to see " + cluster.size() + " members");
-        }
+        cluster.heal(REJOIN);
     }
 
     @Override

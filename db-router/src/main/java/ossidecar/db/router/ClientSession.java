@@ -433,16 +433,20 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         backend.channel().read();
     }
 
-    /** The marker's answer: on OK the COMMIT goes; on a refusal too, without a marker; else it answers the COMMIT. */
-    private void markerAnswered(MysqlPacket p) {
-        ResponseTracker.Progress progress;
+    /** Feeds a backend packet to the response tracker; null (and the session closed) when it is out of sync. */
+    private ResponseTracker.Progress track(MysqlPacket p) {
         try {
-            progress = tracker.onPacket(p.payload());
+            return tracker.onPacket(p.payload());
         } catch (MysqlProtocolException e) {
             LOG.warn("[{}] backend {} out of sync: {}", id, backend, e.getMessage());
             close("backend out of sync");
-            return;
+            return null;
         }
+    }
+
+    /** The marker's answer: on OK the COMMIT goes; on a refusal too, without a marker; else it answers the COMMIT. */
+    private void markerAnswered(MysqlPacket p) {
+        ResponseTracker.Progress progress = track(p);
         if (progress != ResponseTracker.Progress.COMPLETE) {
             return;
         }
@@ -678,12 +682,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             markerAnswered(p);
             return;
         }
-        ResponseTracker.Progress progress;
-        try {
-            progress = tracker.onPacket(p.payload());
-        } catch (MysqlProtocolException e) {
-            LOG.warn("[{}] backend {} out of sync: {}", id, backend, e.getMessage());
-            close("backend out of sync");
+        ResponseTracker.Progress progress = track(p);
+        if (progress == null) {
             return;
         }
         if (!responsePacketSeen) {
