@@ -89,7 +89,7 @@ public final class DbSysbenchBench {
         System.out.println(report);
     }
 
-    private static String sysbench(Path work, String test, String command, int port, GaleraCluster g, int threads,
+    static String sysbench(Path work, String test, String command, int port, GaleraCluster g, int threads,
                                    int seconds, String label) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("sysbench", test, "--db-driver=mysql", "--mysql-host=127.0.0.1",
                 "--mysql-port=" + port, "--mysql-user=" + g.user(), "--mysql-password=" + g.password(),
@@ -99,7 +99,7 @@ public final class DbSysbenchBench {
         return BenchProcess.run(cmd, Duration.ofSeconds(seconds + 300), work.resolve("sysbench-" + test + "-" + label + ".log"));
     }
 
-    private static double[] parse(String out) {
+    static double[] parse(String out) {
         Matcher q = QPS.matcher(out);
         Matcher p = P95.matcher(out);
         if (!q.find() || !p.find()) {
