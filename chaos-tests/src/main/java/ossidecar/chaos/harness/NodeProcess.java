@@ -116,7 +116,7 @@ public final class NodeProcess {
             throw new UncheckedIOException("cannot write " + pidFile, e);
         }
         process.onExit().thenRun(() -> deletePidFileOf(pid));
-        if (!awaitOwnGroup(pid) && process.isAlive()) {
+        if (awaitOwnGroup(pid) == GroupCheck.TIMED_OUT && process.isAlive()) {
             process.destroyForcibly();
             throw new IllegalStateException(name + " (pid " + pid
                     + ") did not become leader of its own process group: setsid did not exec in place");
@@ -124,24 +124,31 @@ public final class NodeProcess {
         LOG.debug("{}: started pid {} ({})", name, pid, argv);
     }
 
-    private boolean awaitOwnGroup(long pid) {
+    private enum GroupCheck { OWN_GROUP, ENDED, TIMED_OUT }
+
+    /**
+     * Waits until {@code pid} leads its own process group and session. A process that already
+     * ended (a zombie the JVM has not reaped yet still counts as alive to {@link Process#isAlive})
+     * is not a setsid failure: its exit is handled like any other.
+     */
+    private GroupCheck awaitOwnGroup(long pid) {
         long deadline = System.nanoTime() + SETSID_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<OsProcess.Stat> stat = OsProcess.stat(pid);
             if (stat.isEmpty() || stat.get().isZombie()) {
-                return false; // already ended
+                return GroupCheck.ENDED;
             }
             if (stat.get().pgrp() == pid && stat.get().session() == pid) {
-                return true;
+                return GroupCheck.OWN_GROUP;
             }
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return GroupCheck.TIMED_OUT;
             }
         }
-        return false;
+        return GroupCheck.TIMED_OUT;
     }
 
     /** Clean stop with a 30 s grace period; see {@link #stop(Duration)}. */
