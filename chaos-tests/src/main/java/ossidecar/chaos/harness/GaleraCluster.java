@@ -374,8 +374,35 @@ public final class GaleraCluster implements AutoCloseable {
             // ("State transfer ... failed: No message of desired type ... Will never receive
             // state. Need to abort", seen once after a run of failovers); a second start asks again.
             LOG.warn("galera-{} exited while rejoining; starting it once more: {}", i, firstLine(e.getMessage()));
+            // its state-transfer script outlives it and would make the next start wait for it
+            node(i).process().killLeftoverGroup();
+            for (String f : List.of("sst_in_progress", "wsrep_sst.pid")) {
+                try {
+                    Files.deleteIfExists(node(i).dataDir().resolve(f));
+                } catch (IOException io) {
+                    throw new UncheckedIOException(io);
+                }
+            }
+            // a donor stays desynced until its transfer script ends (Debian's sleeps 10 s): wait for it
+            Await.until(JOIN_TIMEOUT, () -> othersSynced(i), () -> "the nodes other than galera-" + i + " Synced");
             node(i).startAndAwaitReady(JOIN_TIMEOUT);
         }
+    }
+
+    private boolean othersSynced(int except) {
+        for (int n = 1; n <= nodes.size(); n++) {
+            if (n == except) {
+                continue;
+            }
+            try {
+                if (!"Synced".equals(node(n).globalStatus("wsrep_local_state_comment").get("wsrep_local_state_comment"))) {
+                    return false;
+                }
+            } catch (SQLException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String firstLine(String s) {

@@ -182,6 +182,16 @@ public final class NodeProcess {
         return clean;
     }
 
+    /**
+     * SIGKILL to the process group of a process that already ended: helpers it started (say, a
+     * state-transfer script) may still run in it, reparented, holding files the next start needs.
+     */
+    public synchronized void killLeftoverGroup() {
+        if (process != null && !process.isAlive()) {
+            OsProcess.signalGroup(process.pid(), "KILL");
+        }
+    }
+
     /** SIGKILL to the whole group (and to helpers that left it); waits until they are gone. */
     public synchronized void kill() {
         if (process == null) {
