@@ -389,6 +389,13 @@ public final class GaleraCluster implements AutoCloseable {
         }
     }
 
+    /** Starts node {@code i} again taking its state from node {@code donor} (1-based) when it can, and waits until it is ready. */
+    public void restartWithDonor(int i, int donor) {
+        GaleraNode n = node(i);
+        n.startWithDonor("node" + donor);
+        n.awaitReady(JOIN_TIMEOUT);
+    }
+
     private boolean othersSynced(int except) {
         for (int n = 1; n <= nodes.size(); n++) {
             if (n == except) {

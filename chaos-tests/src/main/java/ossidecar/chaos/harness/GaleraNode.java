@@ -89,9 +89,22 @@ public final class GaleraNode extends ProcessNode {
     /** Joins the running cluster; see the class comment. */
     @Override
     public void start() {
+        start(List.of());
+    }
+
+    /**
+     * Joins the running cluster taking its state from {@code donor} ({@code wsrep_node_name},
+     * e.g. {@code node3}) when that node can serve it, else from any: a donor is Donor/Desynced
+     * while it serves, which the DB router treats as not writable.
+     */
+    public void startWithDonor(String donor) {
+        start(List.of("--wsrep_sst_donor=" + donor + ","));
+    }
+
+    private void start(List<String> extra) {
         requireStopped();
         Optional<String> position = recoverPositionAfterCrash();
-        List<String> args = new ArrayList<>();
+        List<String> args = new ArrayList<>(extra);
         position.ifPresent(p -> args.add("--wsrep_start_position=" + p));
         LOG.info("{}: starting, joining the cluster{} (SQL port {})", name,
                 position.map(p -> " from recovered position " + p).orElse(""), port);
