@@ -135,6 +135,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     /** 64 random bits per session: marker ids never repeat across sessions, routers and restarts. */
     private final String markerPrefix = Long.toHexString(RANDOM.nextLong());
     private MysqlPacket pendingCommit;
+    private CommandType pendingCommitCommand;
 
     ClientSession(String id, DbRouterContext router) {
         this.id = id;
@@ -373,6 +374,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 pendingChanges = c.sessionChanges();
                 kind = c.kind();
             }
+            case COM_STMT_EXECUTE -> kind = prepared.kindOf(payload); // a prepared COMMIT is a COMMIT
             case COM_RESET_CONNECTION -> pendingReset = true;
             case COM_BINLOG_DUMP, COM_BINLOG_DUMP_GTID, COM_TABLE_DUMP, COM_REGISTER_SLAVE -> {
                 sendError(p.nextSequenceId(), ErrorCodes.ER_UNKNOWN_COM_ERROR,
@@ -416,6 +418,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private void markerThenCommit(MysqlPacket commit) {
         markerId = markerPrefix + "-" + (++markers);
         pendingCommit = commit.retain();
+        pendingCommitCommand = CommandType.of((byte) commit.payload().getUnsignedByte(commit.payload().readerIndex()));
         markerPhase = true;
         inFlightCommand = CommandType.COM_QUERY;
         inFlightKind = StatementKind.INSERT; // lost here, the COMMIT was never sent: 1213 is the truth
@@ -463,7 +466,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                             + "end the connection instead of being resolved; GRANT INSERT ON {} TO that user", id,
                             login.username(), error, ossidecar.db.galera.CommitMarkerTable.TABLE);
                 }
-                dispatch(commit, CommandType.COM_QUERY, StatementKind.COMMIT, false);
+                dispatch(commit, pendingCommitCommand, StatementKind.COMMIT, false);
                 markerWritten = error == 0;
                 backend.channel().flush();
                 return;
@@ -564,7 +567,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         int at = payload.readerIndex();
         if (payload.readableBytes() >= 9 && payload.getUnsignedByte(at) == 0) {
             int backendId = payload.getIntLE(at + 1);
-            int clientId = prepared.prepared(preparingSql, payload.getUnsignedShortLE(at + 7), backendId);
+            StatementKind kind = CLASSIFIER.classify(new String(preparingSql, StandardCharsets.UTF_8)).kind();
+            int clientId = prepared.prepared(preparingSql, payload.getUnsignedShortLE(at + 7), backendId, kind);
             if (clientId != backendId) {
                 payload.setIntLE(at + 1, clientId);
             }

@@ -68,14 +68,14 @@ final class LostBackend {
         if (s.responseStarted()) {
             return Action.CLOSE_MID_RESULT;
         }
-        if (s.command() == CommandType.COM_QUERY && s.kind() == StatementKind.ROLLBACK) {
+        if (s.kind() == StatementKind.ROLLBACK) {
             return Action.ANSWER_OK;
         }
         if (s.notExecuted()) {
             // it never ran: outside a transaction it may simply run again; inside, the transaction is gone
             return !s.inTransaction() && harmless(s) && !s.alreadyRetried() ? Action.RETRY : Action.ANSWER_DEADLOCK;
         }
-        if (s.command() == CommandType.COM_QUERY && s.kind() == StatementKind.COMMIT) {
+        if (s.kind() == StatementKind.COMMIT) { // also a prepared COMMIT (COM_STMT_EXECUTE)
             if (!s.inTransaction()) {
                 return Action.ANSWER_OK; // nothing to commit
             }

@@ -29,14 +29,17 @@ final class PreparedStatements {
     private static final class Statement {
         final byte[] sql;
         final int params;
+        /** What the statement is (a prepared COMMIT must be treated as one), classified once at prepare. */
+        final ossidecar.db.sql.StatementKind kind;
         byte[] types;
         boolean backendHasTypes;
         int backendId;
 
-        Statement(byte[] sql, int params, int backendId) {
+        Statement(byte[] sql, int params, int backendId, ossidecar.db.sql.StatementKind kind) {
             this.sql = sql;
             this.params = params;
             this.backendId = backendId;
+            this.kind = kind;
         }
     }
 
@@ -57,10 +60,24 @@ final class PreparedStatements {
      * id the client is to see.
      */
     int prepared(byte[] sql, int params, int backendId) {
+        return prepared(sql, params, backendId, null);
+    }
+
+    /** As above, remembering what kind of statement it is. */
+    int prepared(byte[] sql, int params, int backendId, ossidecar.db.sql.StatementKind kind) {
         int clientId = moved ? nextClientId : backendId;
         nextClientId = Math.max(nextClientId, clientId + 1);
-        byClientId.put(clientId, new Statement(sql, params, backendId));
+        byClientId.put(clientId, new Statement(sql, params, backendId, kind));
         return clientId;
+    }
+
+    /** The kind of the statement a COM_STMT_EXECUTE names (null when unknown). */
+    ossidecar.db.sql.StatementKind kindOf(ByteBuf executePayload) {
+        if (executePayload.readableBytes() < 5) {
+            return null;
+        }
+        Statement s = byClientId.get(executePayload.getIntLE(executePayload.readerIndex() + 1));
+        return s == null ? null : s.kind;
     }
 
     /** The session is on a new backend: every statement must be prepared again there. */

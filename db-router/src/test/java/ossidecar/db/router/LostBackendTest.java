@@ -74,6 +74,15 @@ class LostBackendTest {
     }
 
     @Test
+    void aPreparedCommitIsACommit() {
+        assertEquals(Action.RESOLVE_COMMIT, LostBackend.decide(new Situation(true, false, true, false,
+                CommandType.COM_STMT_EXECUTE, StatementKind.COMMIT, false, true, false)));
+        assertEquals(Action.CLOSE_UNKNOWN_OUTCOME, LostBackend.decide(new Situation(true, false, true, false,
+                CommandType.COM_STMT_EXECUTE, StatementKind.COMMIT, false, false, false)),
+                "without a marker a prepared COMMIT in flight is never answered 1213");
+    }
+
+    @Test
     void aCommitWithNothingOpenAndARollbackAreAnsweredOk() {
         assertEquals(Action.ANSWER_OK, inFlight(false, false, CommandType.COM_QUERY, StatementKind.COMMIT));
         assertEquals(Action.ANSWER_OK, inFlight(true, false, CommandType.COM_QUERY, StatementKind.ROLLBACK));

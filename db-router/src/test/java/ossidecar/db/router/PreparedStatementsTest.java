@@ -76,6 +76,15 @@ class PreparedStatementsTest {
     }
 
     @Test
+    void anExecuteNamesTheKindOfItsStatement() {
+        ps.prepared(sql("COMMIT"), 0, 5, ossidecar.db.sql.StatementKind.COMMIT);
+        ByteBuf exec = Unpooled.buffer().writeByte(CommandType.COM_STMT_EXECUTE.code()).writeIntLE(5).writeByte(0)
+                .writeIntLE(1);
+        assertEquals(ossidecar.db.sql.StatementKind.COMMIT, ps.kindOf(exec));
+        assertEquals(null, ps.kindOf(Unpooled.buffer().writeByte(CommandType.COM_STMT_EXECUTE.code()).writeIntLE(6)));
+    }
+
+    @Test
     void anUnknownIdPassesForTheBackendToAnswer() {
         ByteBuf reset = Unpooled.buffer().writeByte(CommandType.COM_STMT_RESET.code()).writeIntLE(99);
         assertSame(reset, ps.toBackend(CommandType.COM_STMT_RESET, reset, alloc));
