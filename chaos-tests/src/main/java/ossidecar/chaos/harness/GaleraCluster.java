@@ -385,7 +385,11 @@ public final class GaleraCluster implements AutoCloseable {
             }
             // a donor stays desynced until its transfer script ends (Debian's sleeps 10 s): wait for it
             Await.until(JOIN_TIMEOUT, () -> othersSynced(i), () -> "the nodes other than galera-" + i + " Synced");
-            node(i).startAndAwaitReady(JOIN_TIMEOUT);
+            // and ask another donor than the one that failed (seen: a node resumed from SIGSTOP a
+            // moment before could not donate)
+            int donor = otherDonor(i, failedDonor(e.getMessage()));
+            LOG.warn("galera-{}: asking node{} for its state this time", i, donor);
+            restartWithDonor(i, donor);
         }
     }
 
@@ -394,6 +398,28 @@ public final class GaleraCluster implements AutoCloseable {
         GaleraNode n = node(i);
         n.startWithDonor("node" + donor);
         n.awaitReady(JOIN_TIMEOUT);
+    }
+
+    private static final java.util.regex.Pattern DONOR = java.util.regex.Pattern.compile(
+            "Selected \\d+\\.\\d+ \\(node(\\d+)\\)");
+
+    /** The node Galera picked as donor in a joiner's log, 0 when it does not say. */
+    static int failedDonor(String log) {
+        java.util.regex.Matcher m = DONOR.matcher(log == null ? "" : log);
+        int found = 0;
+        while (m.find()) {
+            found = Integer.parseInt(m.group(1));
+        }
+        return found;
+    }
+
+    private int otherDonor(int joiner, int failed) {
+        for (int n = 1; n <= nodes.size(); n++) {
+            if (n != joiner && n != failed) {
+                return n;
+            }
+        }
+        return failed;
     }
 
     private boolean othersSynced(int except) {
