@@ -74,8 +74,12 @@ class DbIdleSessionFailoverIT {
         cluster = SharedClusters.galera();
     }
 
+    // The clean stop is left out here: restarting the writer this test stopped made the Galera
+    // joiner abort ("State transfer ... failed: No message of desired type") in 3 of 5 full runs,
+    // with any donor, and every later DB test failed with the cluster. BankTransferFailoverIT
+    // covers the clean stop (it passed in every run); the abort is open (session note).
     @ParameterizedTest(name = "{0} of the writer")
-    @EnumSource(Fault.class)
+    @EnumSource(value = Fault.class, names = {"KILL", "PAUSE", "BLACKHOLE"})
     void idleSessionsRunTheirNextStatementOnTheNewWriterWithTheirState(Fault fault) throws Exception {
         try (Connection c = cluster.connect(1); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS " + SCHEMA);
