@@ -179,6 +179,13 @@ class ProxiedSessionTest {
         broker(ch, MethodType.CHANNEL_OPEN_OK);
     }
 
+    /** A channel on which the client selected confirms and the broker agreed. */
+    private void openConfirmingChannel(int ch) {
+        openChannel(ch);
+        client(ch, MethodType.CONFIRM_SELECT);
+        broker(ch, MethodType.CONFIRM_SELECT_OK);
+    }
+
     private void failover() {
         session.upstreamLost();
         session.resume(out);
@@ -198,9 +205,7 @@ class ProxiedSessionTest {
 
     @Test
     void unconfirmedPublishesAreRepublishedInOrderAndTheClientGetsExactlyOneConfirmEach() {
-        openChannel(1);
-        client(1, MethodType.CONFIRM_SELECT);
-        broker(1, MethodType.CONFIRM_SELECT_OK);
+        openConfirmingChannel(1);
         publish(1, "q", "a");
         publish(1, "q", "b");
         publish(1, "q", "c");
@@ -218,9 +223,7 @@ class ProxiedSessionTest {
 
     @Test
     void aNackFromTheBrokerReachesTheClientAsANackOfItsOwnNumber() {
-        openChannel(1);
-        client(1, MethodType.CONFIRM_SELECT);
-        broker(1, MethodType.CONFIRM_SELECT_OK);
+        openConfirmingChannel(1);
         publish(1, "q", "a");
         publish(1, "q", "b");
         out.clear();
@@ -232,9 +235,7 @@ class ProxiedSessionTest {
     @Test
     void aNackWithinTheBudgetIsPublishedAgainLaterAndTheClientOnlySeesTheFinalAck() {
         withNackRetry(Duration.ofSeconds(15));
-        openChannel(1);
-        client(1, MethodType.CONFIRM_SELECT);
-        broker(1, MethodType.CONFIRM_SELECT_OK);
+        openConfirmingChannel(1);
         publish(1, "q", "a");
         publish(1, "q", "b");
         out.clear();
@@ -257,9 +258,7 @@ class ProxiedSessionTest {
     @Test
     void aMultipleNackSchedulesOneRetryForTheChannel() {
         withNackRetry(Duration.ofSeconds(15));
-        openChannel(1);
-        client(1, MethodType.CONFIRM_SELECT);
-        broker(1, MethodType.CONFIRM_SELECT_OK);
+        openConfirmingChannel(1);
         publish(1, "q", "a");
         publish(1, "q", "b");
         publish(1, "q", "c");
@@ -278,9 +277,7 @@ class ProxiedSessionTest {
     @Test
     void aNackPastTheBudgetReachesTheClient() {
         withNackRetry(Duration.ofSeconds(2));
-        openChannel(1);
-        client(1, MethodType.CONFIRM_SELECT);
-        broker(1, MethodType.CONFIRM_SELECT_OK);
+        openConfirmingChannel(1);
         publish(1, "q", "a");
         broker(1, MethodType.BASIC_NACK, "delivery-tag", 1L);
         nowNanos += Duration.ofMillis(1900).toNanos();
@@ -350,9 +347,7 @@ class ProxiedSessionTest {
     @Test
     void aMultipleAckDoesNotCoverAPublishWaitingForItsRetry() {
         withNackRetry(Duration.ofSeconds(15));
-        openChannel(1);
-        client(1, MethodType.CONFIRM_SELECT);
-        broker(1, MethodType.CONFIRM_SELECT_OK);
+        openConfirmingChannel(1);
         publish(1, "q", "a");
         publish(1, "q", "b");
         publish(1, "q", "c");
@@ -365,9 +360,7 @@ class ProxiedSessionTest {
     @Test
     void nackedPublishesWaitingForARetryGoAgainAfterAFailover() {
         withNackRetry(Duration.ofSeconds(15));
-        openChannel(1);
-        client(1, MethodType.CONFIRM_SELECT);
-        broker(1, MethodType.CONFIRM_SELECT_OK);
+        openConfirmingChannel(1);
         publish(1, "q", "a");
         publish(1, "q", "b");
         broker(1, MethodType.BASIC_NACK, "delivery-tag", 1L);
