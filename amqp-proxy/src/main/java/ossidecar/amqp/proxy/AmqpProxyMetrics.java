@@ -31,6 +31,7 @@ final class AmqpProxyMetrics {
     final Counter republished;
     final Counter nacksRetried;
     final Counter nacksPassedOn;
+    final Counter brokerErrorsRecovered;
     private final Counter recoveredCount;
     private final Counter gaveUpCount;
     private final Timer recoveryDuration;
@@ -71,6 +72,9 @@ final class AmqpProxyMetrics {
         nacksPassedOn = Counter.builder("sidecar.amqp.nacks").tag("outcome", "passed_on")
                 .description("broker nacks of publishes: retried by the proxy, or passed on to the client after "
                         + "the retry budget").register(registry);
+        brokerErrorsRecovered = Counter.builder("sidecar.amqp.broker.errors.recovered")
+                .description("connections the broker closed with 541 INTERNAL_ERROR (a crash inside the broker), "
+                        + "recovered on another node instead of passed on").register(registry);
         recoveredCount = recoveries("recovered");
         gaveUpCount = recoveries("gave_up");
         recoveryDuration = Timer.builder("sidecar.amqp.recovery.duration")
@@ -126,7 +130,8 @@ final class AmqpProxyMetrics {
         return new RecoveryStats((long) recoveredCount.count(), (long) gaveUpCount.count(), recovering.get(),
                 longestRecoveryNanos.get() / 1_000_000, Math.round(recoveryDuration.mean(TimeUnit.MILLISECONDS)),
                 (long) replayedEntities.count(), (long) republished.count(), (long) acksAbsorbed.count(),
-                heartbeatDeaths.get(), (long) nacksRetried.count(), (long) nacksPassedOn.count());
+                heartbeatDeaths.get(), (long) nacksRetried.count(), (long) nacksPassedOn.count(),
+                (long) brokerErrorsRecovered.count());
     }
 
     private Counter frames(String direction) {

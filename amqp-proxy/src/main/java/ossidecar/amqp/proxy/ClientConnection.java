@@ -84,6 +84,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private final SessionEventLog events;
     private final Sink sink = new Sink();
     private Recovery recovery;
+    private final BrokerClosePolicy closePolicy = new BrokerClosePolicy();
     /** Client frames not relayed yet (read during a recovery, or past the buffer bound): relayed in order once there is room. */
     private final Deque<Frame> held = new ArrayDeque<>();
     private long heldBytes;
@@ -602,10 +603,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         int code = close.shortInt("reply-code");
         String text = close.str("reply-text");
         upstream.writeAndFlush(new MethodFrame(0, Method.of(MethodType.CONNECTION_CLOSE_OK)));
-        if (code == ReplyCode.CONNECTION_FORCED && state != State.CLOSING) {
-            // a node shutting down (or an operator closing the connection): a node fault, not the client's
-            upstreamLost("broker " + upstreamNode + " forced the connection closed: " + code + " " + text, true);
-            return;
+        switch (closePolicy.decide(code, state == State.CLOSING, System.nanoTime())) {
+            case RECOVER_NODE_DOWN -> {
+                upstreamLost("broker " + upstreamNode + " forced the connection closed: " + code + " " + text, true);
+                return;
+            }
+            case RECOVER_BROKER_ERROR -> {
+                proxy.metrics().brokerErrorsRecovered.increment();
+                LOG.warn("[{}] broker {} closed the connection with {} {} (a failure inside the broker, not the "
+                                + "client's doing; {} of {} such closes within {} s are recovered)", id, upstreamNode,
+                        code, text, closePolicy.internalErrorsRecovered(), BrokerClosePolicy.INTERNAL_ERRORS_RECOVERED,
+                        BrokerClosePolicy.INTERNAL_ERROR_WINDOW.toSeconds());
+                upstreamLost("broker " + upstreamNode + " closed the connection: " + code + " " + text, false);
+                return;
+            }
+            case PASS_ON -> {
+            }
         }
         LOG.info("[{}] broker {} closed the connection: {} {}", id, upstreamNode, code, text);
         proxy.pool().released(upstreamNode);

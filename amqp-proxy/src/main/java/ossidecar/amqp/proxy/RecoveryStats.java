@@ -6,7 +6,7 @@ package ossidecar.amqp.proxy;
  */
 public record RecoveryStats(long recovered, long gaveUp, int holding, long longestMillis, long meanMillis,
                             long replayed, long republished, long acksAbsorbed, long heartbeatDeaths,
-                            long nacksRetried, long nacksPassedOn) {
+                            long nacksRetried, long nacksPassedOn, long brokerErrorsRecovered) {
 
     /** Recoveries begun: finished either way, or still holding a client. */
     public long started() {
@@ -17,8 +17,9 @@ public record RecoveryStats(long recovered, long gaveUp, int holding, long longe
     public String toString() {
         return String.format("%d client connections recovered (%d given up, %d held now), recovery longest %d ms, "
                         + "mean %d ms; %d entities replayed, %d publishes re-sent, %d acks of lost deliveries absorbed, "
-                        + "%d heartbeat deaths; broker nacks %d retried, %d passed on to clients", recovered, gaveUp,
+                        + "%d heartbeat deaths; broker nacks %d retried, %d passed on to clients; %d broker internal errors "
+                        + "recovered", recovered, gaveUp,
                 holding, longestMillis, meanMillis, replayed, republished, acksAbsorbed, heartbeatDeaths, nacksRetried,
-                nacksPassedOn);
+                nacksPassedOn, brokerErrorsRecovered);
     }
 }
