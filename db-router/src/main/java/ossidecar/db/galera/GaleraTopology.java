@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ossidecar.core.config.BackendNode;
 import ossidecar.core.config.DbRouterConfig;
+import ossidecar.core.config.GaleraMonitorConfig;
 import ossidecar.core.health.NodeRegistry;
 
 /**
@@ -59,7 +60,8 @@ public final class GaleraTopology implements AutoCloseable {
         WriterElection election;
         try {
             election = new WriterElection(monitor::nodes, new WriterTable(monitor, writeTimeout), settings.interval(),
-                    meters, monitor::reportFailure);
+                    meters, monitor::reportFailure, clock, config.monitor().settle() == null
+                            ? GaleraMonitorConfig.DEFAULT_SETTLE : config.monitor().settle());
         } catch (RuntimeException e) {
             monitor.close();
             throw e;
@@ -126,7 +128,9 @@ public final class GaleraTopology implements AutoCloseable {
         });
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (NodeStatus n : monitor.nodes()) {
-            nodes.add(n.toMap());
+            Map<String, Object> node = n.toMap();
+            node.put("settled", election.settled(n));
+            nodes.add(node);
         }
         m.put("nodes", nodes);
         return m;

@@ -257,8 +257,10 @@ final class NodePoller implements AutoCloseable {
         }
         Instant now = clock.instant();
         boolean changed = state != prev.state() || !prev.polled();
-        status = new NodeStatus(node, state, state != prev.state() ? now : prev.since(), reason,
-                polled != null ? polled : prev.last(), now, took, failure == null ? null : reason);
+        boolean entered = state != prev.state();
+        status = new NodeStatus(node, state, entered ? now : prev.since(), reason,
+                polled != null ? polled : prev.last(), now, took, failure == null ? null : reason,
+                entered ? prev.polled() : prev.returned());
         health.transitionTo(state, reason);
         if (changed) {
             try {

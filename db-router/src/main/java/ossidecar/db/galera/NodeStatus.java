@@ -17,6 +17,8 @@ import ossidecar.core.config.BackendNode;
  * @param lastPollAt when the last poll finished, successful or not (null: never polled)
  * @param lastLatency how long the last poll took
  * @param lastError why the last poll failed, null when it succeeded
+ * @param returned the node entered {@code state} after this router had seen it in another state
+ *                 (a node that was SYNCED at the first poll did not return: it is settled)
  */
 public record NodeStatus(
         BackendNode node,
@@ -26,11 +28,26 @@ public record NodeStatus(
         GaleraStatus last,
         Instant lastPollAt,
         Duration lastLatency,
-        String lastError) {
+        String lastError,
+        boolean returned) {
+
+    /** A node in the state it had when the router first saw it. */
+    public NodeStatus(BackendNode node, GaleraState state, Instant since, String reason, GaleraStatus last,
+                      Instant lastPollAt, Duration lastLatency, String lastError) {
+        this(node, state, since, reason, last, lastPollAt, lastLatency, lastError, false);
+    }
 
     /** Before the first poll. */
     static NodeStatus initial(BackendNode node, Instant now) {
         return new NodeStatus(node, GaleraState.DOWN, now, "not polled yet", null, null, Duration.ZERO, null);
+    }
+
+    /**
+     * Whether the node has been in its state long enough to take new work: it came back at least
+     * {@code settle} ago, or it has not come back at all.
+     */
+    public boolean settled(Instant now, Duration settle) {
+        return !returned || !since.plus(settle).isAfter(now);
     }
 
     public String name() {
@@ -56,6 +73,7 @@ public record NodeStatus(
         m.put("available", state.available());
         m.put("writable", state.writable());
         m.put("since", since.toString());
+        m.put("returned", returned);
         m.put("reason", reason);
         m.put("last_poll", lastPollAt == null ? null : lastPollAt.toString());
         m.put("last_poll_ms", lastLatency.toNanos() / 1_000_000.0);

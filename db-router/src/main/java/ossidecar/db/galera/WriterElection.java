@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -59,6 +60,8 @@ public final class WriterElection implements AutoCloseable {
     private final Supplier<List<NodeStatus>> nodes;
     private final WriterStore store;
     private final Duration interval;
+    private final Clock clock;
+    private final Duration settle;
     private final Consumer<String> probeNode;
     private final List<Consumer<WriterChange>> listeners = new CopyOnWriteArrayList<>();
     private final Counter changes;
@@ -76,9 +79,17 @@ public final class WriterElection implements AutoCloseable {
      */
     WriterElection(Supplier<List<NodeStatus>> nodes, WriterStore store, Duration interval, MeterRegistry meters,
             Consumer<String> probe) {
+        this(nodes, store, interval, meters, probe, Clock.systemUTC(), Duration.ZERO);
+    }
+
+    /** @param settle how long a node that came back must be SYNCED before it may take the role */
+    WriterElection(Supplier<List<NodeStatus>> nodes, WriterStore store, Duration interval, MeterRegistry meters,
+            Consumer<String> probe, Clock clock, Duration settle) {
         this.nodes = nodes;
         this.store = store;
         this.interval = interval;
+        this.clock = clock;
+        this.settle = settle;
         this.probeNode = probe;
         this.changes = Counter.builder("sidecar.db.writer.changes")
                 .description("changes of the agreed Galera writer seen by this router (the first pick not counted)")
@@ -183,7 +194,7 @@ public final class WriterElection implements AutoCloseable {
         String at = via.name();
         try {
             WriterRow row = store.read(via.name());
-            WriterPolicy.Decision d = WriterPolicy.decide(view, row);
+            WriterPolicy.Decision d = WriterPolicy.decide(view, row, settle());
             if (d instanceof WriterPolicy.Initialize init) {
                 step = "initialise sidecar.writer via " + init.to().name();
                 at = init.to().name();
@@ -218,6 +229,15 @@ public final class WriterElection implements AutoCloseable {
         }
     }
 
+    /** Whether {@code n} may take the writer role now, as far as settling goes. */
+    boolean settled(NodeStatus n) {
+        return settle().settled(n);
+    }
+
+    private WriterPolicy.Settle settle() {
+        return new WriterPolicy.Settle(clock.instant(), settle);
+    }
+
     private void tableWorks() {
         if (agreed.source() == Source.LOWEST_LOCAL_INDEX) {
             LOG.info("galera writer election: sidecar.writer is usable again, the fallback rule no longer applies");
@@ -249,7 +269,7 @@ public final class WriterElection implements AutoCloseable {
             retrySoon();
             return;
         }
-        NodeStatus low = WriterPolicy.lowestLocalIndex(view);
+        NodeStatus low = WriterPolicy.lowestLocalIndex(view, settle());
         if (low != null) {
             publish(new Agreed(low.serverName(), 0, Source.LOWEST_LOCAL_INDEX), view,
                     "sidecar.writer unusable (" + error + "): lowest wsrep_local_index among SYNCED nodes");

@@ -1,5 +1,7 @@
 package ossidecar.db.galera;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,15 +13,40 @@ import java.util.Objects;
  *   <li>Keep the writer while it is {@link GaleraState#writable() writable} (SYNCED: Primary,
  *       ready, not read-only, not lagging). Nothing else ever moves it, so a node that returns
  *       never takes the role back (no failback).</li>
- *   <li>Otherwise change to the first writable node in priority order, by compare-and-swap on
- *       the epoch read. Only once every node has been polled, so a node whose first poll is
- *       still running is not skipped.</li>
+ *   <li>Otherwise change to the first writable node in priority order that has settled (a node
+ *       that came back must have been SYNCED for the settle time), by compare-and-swap on the
+ *       epoch read. Only once every node has been polled, so a node whose first poll is still
+ *       running is not skipped. While the only writable nodes are settling, wait for them.</li>
  *   <li>No row yet: insert the first writable node by priority.</li>
  * </ul>
  */
 final class WriterPolicy {
 
     private WriterPolicy() {
+    }
+
+    /** Which writable nodes may take the role: those that did not just come back. */
+    record Settle(Instant now, Duration time) {
+        /** Every writable node may take the role at once. */
+        static final Settle NONE = new Settle(Instant.EPOCH, Duration.ZERO);
+
+        boolean settled(NodeStatus n) {
+            return n.settled(now, time);
+        }
+
+        /** "galera-3 SYNCED for 1.2 s of 5 s" for every writable node still settling, or null. */
+        String settling(List<NodeStatus> nodes, NodeStatus except) {
+            StringBuilder sb = new StringBuilder();
+            for (NodeStatus n : nodes) {
+                if (n != except && n.state().writable() && !settled(n)) {
+                    sb.append(sb.isEmpty() ? "" : ", ").append(n.name()).append(" came back and has been ")
+                            .append(n.state().name()).append(" for ")
+                            .append(Duration.between(n.since(), now).toMillis()).append(" ms of ")
+                            .append(time.toMillis()).append(" ms to settle");
+                }
+            }
+            return sb.isEmpty() ? null : sb.toString();
+        }
     }
 
     /** What the election does this cycle. */
@@ -55,12 +82,22 @@ final class WriterPolicy {
      * @param row the table's row, null when the table is empty
      */
     static Decision decide(List<NodeStatus> nodes, WriterRow row) {
+        return decide(nodes, row, Settle.NONE);
+    }
+
+    /** As above, with only settled nodes as candidates for the role. */
+    static Decision decide(List<NodeStatus> nodes, WriterRow row, Settle settle) {
         if (row == null) {
             if (!allPolled(nodes)) {
                 return new Wait("no writer yet, waiting for the first poll of every node");
             }
-            NodeStatus first = firstWritable(nodes, null);
-            return first == null ? new NoCandidate("no writer yet and no node is SYNCED") : new Initialize(first);
+            NodeStatus first = firstCandidate(nodes, null, settle);
+            if (first == null) {
+                String settling = settle.settling(nodes, null);
+                return settling != null ? new Wait("no writer yet; " + settling)
+                        : new NoCandidate("no writer yet and no node is SYNCED");
+            }
+            return new Initialize(first);
         }
         NodeStatus writer = byServerName(nodes, row.node());
         if (writer != null && writer.state().writable()) {
@@ -72,9 +109,11 @@ final class WriterPolicy {
         if (!allPolled(nodes)) {
             return new Wait(why + "; waiting for the first poll of every node");
         }
-        NodeStatus next = firstWritable(nodes, writer);
+        NodeStatus next = firstCandidate(nodes, writer, settle);
         if (next == null) {
-            return new NoCandidate(why + "; no other node is SYNCED");
+            String settling = settle.settling(nodes, writer);
+            return settling != null ? new Wait(why + "; " + settling)
+                    : new NoCandidate(why + "; no other node is SYNCED");
         }
         return new Change(writer, next, row.epoch(), why);
     }
@@ -86,9 +125,14 @@ final class WriterPolicy {
      * move back when a node rejoins. Null when no node is writable.
      */
     static NodeStatus lowestLocalIndex(List<NodeStatus> nodes) {
+        return lowestLocalIndex(nodes, Settle.NONE);
+    }
+
+    /** As above, among settled nodes. */
+    static NodeStatus lowestLocalIndex(List<NodeStatus> nodes, Settle settle) {
         NodeStatus best = null;
         for (NodeStatus n : nodes) {
-            if (!n.state().writable() || n.last() == null || n.last().localIndex() < 0) {
+            if (!n.state().writable() || !settle.settled(n) || n.last() == null || n.last().localIndex() < 0) {
                 continue;
             }
             if (best == null || n.last().localIndex() < best.last().localIndex()) {
@@ -114,8 +158,12 @@ final class WriterPolicy {
     }
 
     private static NodeStatus firstWritable(List<NodeStatus> nodes, NodeStatus except) {
+        return firstCandidate(nodes, except, Settle.NONE);
+    }
+
+    private static NodeStatus firstCandidate(List<NodeStatus> nodes, NodeStatus except, Settle settle) {
         for (NodeStatus n : nodes) {
-            if (n.state().writable() && n != except && n.serverName() != null) {
+            if (n.state().writable() && n != except && n.serverName() != null && settle.settled(n)) {
                 return n;
             }
         }

@@ -136,6 +136,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private final String markerPrefix = Long.toHexString(RANDOM.nextLong());
     private MysqlPacket pendingCommit;
     private CommandType pendingCommitCommand;
+    // certification retry: see CertificationRetry
+    private CertificationRetry.Attempts certAttempts;
+    /** The autocommit write in flight, kept to be sent again if Galera refuses it with 1213. */
+    private MysqlPacket certCopy;
+    /** Refused with 1213 and waiting out its backoff: it did not run. */
+    private boolean certRetryPending;
+    /** COM_STMT_SEND_LONG_DATA came since the last execute: that execute is not sent twice. */
+    private boolean longDataSent;
 
     ClientSession(String id, DbRouterContext router) {
         this.id = id;
@@ -375,6 +383,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 kind = c.kind();
             }
             case COM_STMT_EXECUTE -> kind = prepared.kindOf(payload); // a prepared COMMIT is a COMMIT
+            case COM_STMT_SEND_LONG_DATA -> longDataSent = true;
             case COM_RESET_CONNECTION -> pendingReset = true;
             case COM_BINLOG_DUMP, COM_BINLOG_DUMP_GTID, COM_TABLE_DUMP, COM_REGISTER_SLAVE -> {
                 sendError(p.nextSequenceId(), ErrorCodes.ER_UNKNOWN_COM_ERROR,
@@ -502,6 +511,14 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (mayWrite(command, kind) && (inTransaction() || !autocommit())) {
             transactionWrote = true;
+        }
+        if (certAttempts == null && router.certification().eligible(command, kind, inFlightInTransaction, autocommit(),
+                p.payload().readableBytes(), longDataSent)) {
+            certAttempts = router.certification().start();
+            certCopy = p.copy();
+        }
+        if (command == CommandType.COM_STMT_EXECUTE) {
+            longDataSent = false;
         }
         preparingSql = null;
         if (command == CommandType.COM_STMT_PREPARE) {
@@ -639,7 +656,48 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         heldResponseBytes = 0;
     }
 
+    /**
+     * The autocommit write in flight was refused with 1213 (Galera certification): it did not
+     * run, and goes to the same backend again after {@code delayMillis}. Lost meanwhile, it is
+     * answered 1213 by {@link #backendLost} (not run, so safe to retry).
+     */
+    private void sendAgainAfterConflict(long delayMillis) {
+        router.metrics().certificationRetried.increment();
+        certRetryPending = true;
+        BackendConnection conn = backend;
+        CertificationRetry.Attempts attempts = certAttempts;
+        client.executor().schedule(() -> {
+            if (!certRetryPending || state != State.IN_COMMAND || backend != conn || certAttempts != attempts) {
+                return; // lost or closed meanwhile, and answered there
+            }
+            certRetryPending = false;
+            MysqlPacket again = certCopy.retainedDuplicate();
+            try {
+                dispatch(again, inFlightCommand, inFlightKind, false);
+                backend.channel().flush();
+            } finally {
+                again.release();
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void endCertificationRetry() {
+        if (certAttempts != null) {
+            if (certAttempts.conflicts() > 0 && tracker != null && tracker.lastErrorCode() == 0) {
+                router.metrics().certificationSucceeded.increment();
+            }
+            certAttempts.answered();
+            certAttempts = null;
+        }
+        if (certCopy != null) {
+            certCopy.release();
+            certCopy = null;
+        }
+        certRetryPending = false;
+    }
+
     private void endOfCommand() {
+        endCertificationRetry();
         dropHeldResponse();
         responsePacketSeen = false;
         inFlightCommand = null;
@@ -685,6 +743,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (markerPhase) {
             markerAnswered(p);
             return;
+        }
+        if (!responsePacketSeen && certAttempts != null && CertificationRetry.isConflict(p.payload())) {
+            long delay = certAttempts.conflicted();
+            if (delay >= 0) {
+                sendAgainAfterConflict(delay);
+                return;
+            }
+            router.metrics().certificationExhausted.increment();
+            LOG.info("[{}] an autocommit write was refused with 1213 by Galera {} times: the client gets the 1213",
+                    id, certAttempts.conflicts());
         }
         ResponseTracker.Progress progress = track(p);
         if (progress == null) {
@@ -820,8 +888,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             pendingCommit = null;
         }
         dropHeldResponse(); // never reached the client: the statement can still be answered cleanly
-        boolean notExecuted = refusedByNode;
+        boolean notExecuted = refusedByNode || certRetryPending;
         refusedByNode = false;
+        certRetryPending = false;
         LostBackend.Action a = LostBackend.decide(new LostBackend.Situation(true, responseStarted,
                 inFlightInTransaction, autocommit(), inFlightCommand, inFlightKind, inFlightRetried, markerWritten,
                 notExecuted));
@@ -960,6 +1029,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         router.sessions().remove(this);
         releaseRetryCopy();
+        endCertificationRetry();
         dropHeldResponse();
         if (pendingCommit != null) {
             pendingCommit.release();

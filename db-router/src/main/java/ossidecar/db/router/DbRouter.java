@@ -54,7 +54,7 @@ public final class DbRouter implements AutoCloseable {
         Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
         DbRouterContext ctx = new DbRouterContext(config, new FrontendAuth(new UserDirectory(config.users())), writers,
                 backends, new DbRouterMetrics(meters), new AtomicReference<>(DbRouterContext.DEFAULT_SERVER_VERSION),
-                new AtomicLong(), sessions);
+                new AtomicLong(), sessions, new CertificationRetry(config.certificationRetries()));
         writers.onWriterChange(() -> {
             BackendNode writer = writers.writer();
             LOG.info("db router: writer now {}; {} open sessions leave the old one at once (idle ones bind to the "

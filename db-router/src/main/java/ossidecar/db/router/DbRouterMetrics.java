@@ -29,6 +29,12 @@ final class DbRouterMetrics {
     final Counter commitsResolvedRolledBack;
     final Counter writerWaits;
     final Counter writerWaitTimeouts;
+    /** Autocommit writes sent again after Galera refused them with 1213 (one per sending). */
+    final Counter certificationRetried;
+    /** Autocommit writes refused with 1213 that succeeded when sent again. */
+    final Counter certificationSucceeded;
+    /** Autocommit writes refused with 1213 every time: the client got the 1213. */
+    final Counter certificationExhausted;
     private final Map<StatementKey, Counter> statementCounters = new ConcurrentHashMap<>();
 
     private record StatementKey(CommandType command, String node) {
@@ -51,8 +57,18 @@ final class DbRouterMetrics {
         commitsResolvedRolledBack = resolved("rolled_back");
         writerWaits = Counter.builder("sidecar.db.writer.waits")
                 .description("statements that found no writer and waited for one").register(registry);
+        certificationRetried = Counter.builder("sidecar.db.certification.retries")
+                .description("autocommit writes sent again after Galera refused them with 1213").register(registry);
+        certificationSucceeded = certification("succeeded");
+        certificationExhausted = certification("exhausted");
         writerWaitTimeouts = Counter.builder("sidecar.db.writer.wait.timeouts")
                 .description("statements that found no writer within writer-wait and got an error").register(registry);
+    }
+
+    private Counter certification(String outcome) {
+        return Counter.builder("sidecar.db.certification.conflicts").tag("outcome", outcome)
+                .description("autocommit writes refused with 1213 by Galera, by how they ended: succeeded when "
+                        + "sent again, or exhausted (the client got the 1213)").register(registry);
     }
 
     private Counter resolved(String outcome) {

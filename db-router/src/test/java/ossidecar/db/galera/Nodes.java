@@ -27,6 +27,12 @@ final class Nodes {
                 state == GaleraState.DOWN ? "Connection refused" : null);
     }
 
+    /** Node i, which came back into {@code state} at {@code since} (after the router had seen it otherwise). */
+    static NodeStatus returned(int i, GaleraState state, Instant since) {
+        return new NodeStatus(backend(i), state, since, "test " + state, wsrep(i, i - 1), since, Duration.ofMillis(1),
+                null, true);
+    }
+
     static NodeStatus node(int i, GaleraState state) {
         return node(i, state, i - 1);
     }

@@ -131,7 +131,8 @@ public final class ConfigLoader {
         DbRouterConfig c = new DbRouterConfig(enabled, listeners, nodes, users, monitor,
                 s.duration("connect-timeout", DbRouterConfig.DEFAULT_CONNECT_TIMEOUT, MS, HOUR),
                 s.duration("writer-wait", DbRouterConfig.DEFAULT_WRITER_WAIT, Duration.ZERO, HOUR),
-                s.bool("commit-markers", true));
+                s.bool("commit-markers", true),
+                s.integer("certification-retries", DbRouterConfig.DEFAULT_CERTIFICATION_RETRIES, 0, 20));
         s.finish();
         return c;
     }
@@ -170,7 +171,8 @@ public final class ConfigLoader {
                 new Secret(m.string("password", "")),
                 m.duration("interval", GaleraMonitorConfig.DEFAULT_INTERVAL, Duration.ofMillis(50), Duration.ofMinutes(1)),
                 m.duration("query-timeout", GaleraMonitorConfig.DEFAULT_QUERY_TIMEOUT, Duration.ofMillis(50), Duration.ofMinutes(1)),
-                m.integer("max-recv-queue", GaleraMonitorConfig.DEFAULT_MAX_RECV_QUEUE, 0, Integer.MAX_VALUE));
+                m.integer("max-recv-queue", GaleraMonitorConfig.DEFAULT_MAX_RECV_QUEUE, 0, Integer.MAX_VALUE),
+                m.duration("settle", GaleraMonitorConfig.DEFAULT_SETTLE, Duration.ZERO, Duration.ofMinutes(10)));
         m.finish();
         return c;
     }

@@ -50,6 +50,7 @@ public final class ConfigPrinter {
                     "connect-timeout", Durations.format(d.connectTimeout()),
                     "writer-wait", Durations.format(d.writerWait()),
                     "commit-markers", d.commitMarkers(),
+                    "certification-retries", d.certificationRetries(),
                     "nodes", nodes(d.nodes()),
                     "users", d.users().stream().map(u -> u.password() != null
                             ? map("name", u.name(), "password", u.password().toString())
@@ -59,7 +60,8 @@ public final class ConfigPrinter {
                             "password", d.monitor().password().toString(),
                             "interval", Durations.format(d.monitor().interval()),
                             "query-timeout", Durations.format(d.monitor().queryTimeout()),
-                            "max-recv-queue", d.monitor().maxRecvQueue())));
+                            "max-recv-queue", d.monitor().maxRecvQueue(),
+                            "settle", Durations.format(d.monitor().settle()))));
         } else {
             root.put("db", map("enabled", false));
         }

@@ -12,7 +12,8 @@ public record DbRouterConfig(
         GaleraMonitorConfig monitor,
         Duration connectTimeout,
         Duration writerWait,
-        boolean commitMarkers) {
+        boolean commitMarkers,
+        int certificationRetries) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     /**
@@ -21,6 +22,12 @@ public record DbRouterConfig(
      * a failover is a pause, not an error.
      */
     public static final Duration DEFAULT_WRITER_WAIT = Duration.ofSeconds(10);
+
+    /**
+     * How many times an autocommit write refused with 1213 (a Galera certification conflict or
+     * brute-force abort) is sent again, after MariaDB's own {@code wsrep_retry_autocommit}.
+     */
+    public static final int DEFAULT_CERTIFICATION_RETRIES = 3;
 
     public DbRouterConfig {
         listeners = List.copyOf(listeners);
@@ -32,5 +39,13 @@ public record DbRouterConfig(
     public DbRouterConfig(boolean enabled, List<DbListener> listeners, List<BackendNode> nodes, List<DbUser> users,
                           GaleraMonitorConfig monitor, Duration connectTimeout) {
         this(enabled, listeners, nodes, users, monitor, connectTimeout, DEFAULT_WRITER_WAIT, true);
+    }
+
+    /** With the default certification retries. */
+    public DbRouterConfig(boolean enabled, List<DbListener> listeners, List<BackendNode> nodes, List<DbUser> users,
+                          GaleraMonitorConfig monitor, Duration connectTimeout, Duration writerWait,
+                          boolean commitMarkers) {
+        this(enabled, listeners, nodes, users, monitor, connectTimeout, writerWait, commitMarkers,
+                DEFAULT_CERTIFICATION_RETRIES);
     }
 }
