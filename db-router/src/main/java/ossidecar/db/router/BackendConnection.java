@@ -14,10 +14,15 @@ final class BackendConnection {
     private final String user;
     private final int charset;
     private int statusFlags;
+    /** The default schema the connection is in, as the session that last used it left it. */
+    private String schema;
+    /** The session settings applied on it ({@link SessionState#key()}); empty after a login or a reset. */
+    private String stateKey = "";
 
     BackendConnection(Channel channel, BackendNode node, long capabilities, String user,
-                      int charset, int statusFlags) {
+                      int charset, int statusFlags, String schema) {
         this.channel = channel;
+        this.schema = schema;
         this.node = node;
         this.capabilities = capabilities;
         this.user = user;
@@ -48,6 +53,20 @@ final class BackendConnection {
 
     void statusFlags(int flags) {
         this.statusFlags = flags;
+    }
+
+    String schema() {
+        return schema;
+    }
+
+    String stateKey() {
+        return stateKey;
+    }
+
+    /** What a session left on the connection: its schema and its settings' key. */
+    void holds(String schema, String stateKey) {
+        this.schema = schema;
+        this.stateKey = stateKey;
     }
 
     boolean isOpen() {

@@ -109,7 +109,8 @@ final class BackendLogin extends ChannelInboundHandlerAdapter {
             state = State.DONE;
             ctx.pipeline().remove(this);
             result.complete(new BackendConnection(ctx.channel(), node, capabilities,
-                    request.user(), request.charset(), ok.statusFlags()));
+                    request.user(), request.charset(), ok.statusFlags(),
+                    request.database() == null || request.database().isEmpty() ? null : request.database()));
         } else if (header == ErrPacket.HEADER) {
             throw ErrPacket.decode(payload).toException();
         } else if (header == AuthSwitchRequest.HEADER) {

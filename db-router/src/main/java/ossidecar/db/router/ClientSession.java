@@ -144,6 +144,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean certRetryPending;
     /** COM_STMT_SEND_LONG_DATA came since the last execute: that execute is not sent twice. */
     private boolean longDataSent;
+    // multiplexing: see SessionPins and BackendConnectionPool
+    private final SessionPins pins = new SessionPins();
+    /** The last answer carried an insert id or warnings: the next statement may ask for them on this connection. */
+    private boolean holdForNext;
+    /** The session gave its backend back between transactions (not lost): the next bind is not a failover. */
+    private boolean released;
 
     ClientSession(String id, DbRouterContext router) {
         this.id = id;
@@ -266,6 +272,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             client.writeAndFlush(new MysqlPacket(nextSeq, out));
             state = State.IDLE;
             LOG.debug("[{}] {} as '{}' done, writer {}", id, what, login.username(), conn.node().name());
+            maybeGiveBackendBack();
             client.read();
         }, e -> {
             sendError(nextSeq, e.errorCode(), e.sqlState(), e.serverMessage());
@@ -311,12 +318,15 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         BackendLoginRequest request = new BackendLoginRequest(login.username(), stage1, session.schema(),
                 session.charset(), login.capabilities() & ROUTER_CAPABILITIES, login.connectAttributes());
-        connector.open(writer, request, client.channel().eventLoop())
-                .thenCompose(conn -> StateReplay.run(conn, session.replaySql(), prepared, router.config().connectTimeout()))
+        connector.lease(writer, request, session, prepared, client.channel().eventLoop())
                 .whenComplete((conn, err) -> client.executor().execute(() -> {
                     if (err == null) {
                         if (state == State.CLOSED) {
                             conn.channel().close();
+                        } else if (!conn.node().equals(router.writers().writer())) {
+                            // the writer moved while this session waited for a connection to the old one
+                            conn.channel().close();
+                            bindWriter(deadline, true, false, lastError, bound, failed);
                         } else {
                             bound.accept(conn);
                         }
@@ -381,6 +391,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                         payload.readableBytes() - 1, StandardCharsets.UTF_8));
                 pendingChanges = c.sessionChanges();
                 kind = c.kind();
+                pins.note(c);
             }
             case COM_STMT_EXECUTE -> kind = prepared.kindOf(payload); // a prepared COMMIT is a COMMIT
             case COM_STMT_SEND_LONG_DATA -> longDataSent = true;
@@ -557,10 +568,17 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         state = State.CONNECTING;
+        boolean voluntary = released;
+        released = false;
         bindWriter(conn -> {
             attach(conn);
-            router.metrics().reconnects.increment();
-            LOG.info("[{}] session moved to writer {}{}", id, conn.node().name(), retry ? "; the cut statement is sent again" : "");
+            if (voluntary) {
+                router.metrics().leases.increment();
+            } else {
+                router.metrics().reconnects.increment();
+                LOG.info("[{}] session moved to writer {}{}", id, conn.node().name(),
+                        retry ? "; the cut statement is sent again" : "");
+            }
             try {
                 dispatch(p, command, kind, retry);
                 backend.channel().flush();
@@ -771,6 +789,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             heldResponseBytes += p.payload().readableBytes();
             return;
         }
+        boolean askable = progress == ResponseTracker.Progress.COMPLETE && answerMayBeAskedFor(p.payload());
         releaseHeldResponse();
         client.write(p.retain());
         if (progress == ResponseTracker.Progress.COMPLETE) {
@@ -788,6 +807,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                     // COM_RESET_CONNECTION keeps the schema and drops everything else
                     session = new SessionState(session.schema(), session.charset());
                     prepared = new PreparedStatements();
+                    pins.clear();
                 }
                 session.apply(pendingChanges);
             }
@@ -795,6 +815,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             pendingReset = false;
             pendingChanges = List.of();
             state = State.IDLE;
+            holdForNext = askable;
+            maybeGiveBackendBack();
             client.flush();
             client.read();
         } else if (progress == ResponseTracker.Progress.AWAITING_CLIENT) {
@@ -820,9 +842,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 new byte[0], change.database(), NativePassword.PLUGIN_NAME, login.connectAttributes());
         session = new SessionState(change.database(), change.charset());
         prepared = new PreparedStatements();
+        pins.clear();
         BackendConnection old = backend;
         detach();
-        old.channel().close();
+        if (old != null) {
+            old.channel().close();
+        }
+        released = false;
         connectToWriter(p.nextSequenceId(), "change user");
     }
 
@@ -1059,8 +1085,43 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** Resets an idle backend connection (COM_RESET_CONNECTION) and gives it back to the pool. */
     private void release(BackendConnection conn) {
-        String schema = session == null ? null : session.schema();
-        PooledIdleHandler.resetAndPool(conn, router.backends(), schema, router.config().connectTimeout());
+        conn.holds(session == null ? conn.schema() : session.schema(), conn.stateKey());
+        PooledIdleHandler.resetAndPark(conn, router.backends(), router.config().connectTimeout());
+    }
+
+    /**
+     * Multiplexing: between transactions, a session with nothing that binds it to its backend
+     * connection gives it back to the pool as it is (its settings stay on it, for the next
+     * session with the same ones); its next statement leases one again.
+     */
+    private void maybeGiveBackendBack() {
+        BackendConnection b = backend;
+        if (!router.config().pool().multiplex() || b == null || state != State.IDLE || inTransaction()
+                || cutReason != null || holdForNext || pins.pinned() || prepared.size() > 0 || !session.replayable()
+                || !b.node().equals(router.writers().writer())) {
+            return;
+        }
+        detach();
+        released = true;
+        b.holds(session.schema(), session.key());
+        PooledIdleHandler.park(b, router.backends());
+    }
+
+    /**
+     * An OK that reports an insert id or warnings: the client may ask for them next
+     * ({@code LAST_INSERT_ID()}, {@code SHOW WARNINGS}), which only this connection can answer.
+     */
+    private boolean answerMayBeAskedFor(ByteBuf last) {
+        if (last.readableBytes() < 7 || last.getUnsignedByte(last.readerIndex()) != OkPacket.HEADER
+                || backend == null) {
+            return false;
+        }
+        try {
+            OkPacket ok = OkPacket.decode(last.duplicate(), backend.capabilities());
+            return ok.lastInsertId() != 0 || ok.warnings() != 0;
+        } catch (RuntimeException e) {
+            return true; // cannot tell: keep the connection
+        }
     }
 
     private void sendError(int seq, ErrorCodes code, String message) {

@@ -50,7 +50,13 @@ public final class DbRouter implements AutoCloseable {
 
     public static DbRouter start(DbRouterConfig config, WriterSource writers, MeterRegistry meters)
             throws InterruptedException {
-        BackendConnectionPool backends = new BackendConnectionPool(config.nodes(), meters);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        int loops = 0;
+        for (var ignored : group) {
+            loops++;
+        }
+        BackendConnectionPool backends = new BackendConnectionPool(config.nodes(), config.pool().maxBackendConnections(),
+                loops, config.pool().maxWaiting(), config.pool().poolWait(), meters);
         Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
         DbRouterContext ctx = new DbRouterContext(config, new FrontendAuth(new UserDirectory(config.users())), writers,
                 backends, new DbRouterMetrics(meters), new AtomicReference<>(DbRouterContext.DEFAULT_SERVER_VERSION),
@@ -61,9 +67,9 @@ public final class DbRouter implements AutoCloseable {
                     + "writer at their next statement, open transactions get 1213)",
                     writer == null ? "none" : writer.name(), sessions.size());
             sessions.forEach(ClientSession::writerChanged);
+            backends.retire(n -> n.equals(writer)); // idle connections to the old writer close now
         });
         AtomicLong ids = new AtomicLong();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         List<Channel> servers = new ArrayList<>();
         try {
             for (DbListener l : config.listeners()) {

@@ -16,6 +16,8 @@ final class DbRouterMetrics {
     final Counter protocolErrors;
     /** Sessions moved to another backend without the client noticing. */
     final Counter reconnects;
+    /** Backend connections leased again by sessions that gave theirs back between transactions (multiplexing). */
+    final Counter leases;
     /** Statements cut in flight and sent again on the new backend. */
     final Counter retried;
     /** Transactions that lost their node: answered 1213 at their next statement (or the one in flight). */
@@ -49,6 +51,9 @@ final class DbRouterMetrics {
         protocolErrors = Counter.builder("sidecar.db.client.protocol.errors")
                 .description("client connections closed for malformed or unknown packets").register(registry);
         reconnects = failover("reconnected");
+        leases = Counter.builder("sidecar.db.pool.leases")
+                .description("backend connections leased by sessions that gave theirs back between transactions")
+                .register(registry);
         retried = failover("retried");
         cutTransactions = failover("transaction_cut");
         unknownOutcomes = failover("unknown_outcome");

@@ -13,9 +13,11 @@ import ossidecar.db.protocol.MysqlPacket;
 import ossidecar.db.protocol.OkPacket;
 
 /**
- * Cleans a backend connection a session gave up (COM_RESET_CONNECTION: rolls back, drops
- * temporary tables and prepared statements, resets variables, keeps the schema) and, on OK,
- * parks it in the pool. While parked, any packet or a close from the server removes it.
+ * Watches a backend connection parked in the pool: any packet or a close from the server
+ * takes it out. A session that ends has its connection cleaned first (COM_RESET_CONNECTION:
+ * rolls back, drops temporary tables and prepared statements, resets variables, keeps the
+ * schema); a session that only gives its connection back between transactions does not, and
+ * the connection keeps that session's settings for the next session with the same ones.
  */
 final class PooledIdleHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "pooled-idle";
@@ -23,20 +25,31 @@ final class PooledIdleHandler extends ChannelInboundHandlerAdapter {
 
     private final BackendConnection conn;
     private final BackendConnectionPool pool;
-    private final String schema;
-    private boolean resetDone;
+    private boolean parked;
 
-    private PooledIdleHandler(BackendConnection conn, BackendConnectionPool pool, String schema) {
+    private PooledIdleHandler(BackendConnection conn, BackendConnectionPool pool) {
         this.conn = conn;
         this.pool = pool;
-        this.schema = schema;
     }
 
-    static void resetAndPool(BackendConnection conn, BackendConnectionPool pool, String schema, Duration timeout) {
+    /** On the connection's loop: parks it as it is (its schema and state key say what it holds). */
+    static void park(BackendConnection conn, BackendConnectionPool pool) {
         if (!conn.isOpen()) {
             return;
         }
-        PooledIdleHandler handler = new PooledIdleHandler(conn, pool, schema);
+        PooledIdleHandler handler = new PooledIdleHandler(conn, pool);
+        conn.channel().pipeline().addLast(NAME, handler);
+        handler.parked = true;
+        pool.park(conn);
+        conn.channel().read(); // notice a server-side close while parked
+    }
+
+    /** On the connection's loop: resets it, then parks it with no session state. */
+    static void resetAndPark(BackendConnection conn, BackendConnectionPool pool, Duration timeout) {
+        if (!conn.isOpen()) {
+            return;
+        }
+        PooledIdleHandler handler = new PooledIdleHandler(conn, pool);
         conn.channel().pipeline().addLast(NAME, handler);
         ByteBuf out = conn.channel().alloc().buffer(1);
         out.writeByte(CommandType.COM_RESET_CONNECTION.code());
@@ -44,17 +57,24 @@ final class PooledIdleHandler extends ChannelInboundHandlerAdapter {
         conn.channel().read();
         // a node that does not answer the reset (paused, dying) does not get the connection parked
         conn.channel().eventLoop().schedule(() -> {
-            if (!handler.resetDone) {
+            if (!handler.parked && conn.isOpen()) {
                 LOG.debug("backend {}: no answer to the reset within {} ms: closing", conn, timeout.toMillis());
                 conn.channel().close();
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Takes a parked connection out of the watch, to hand it to a session. */
+    static void unpark(BackendConnection conn) {
+        if (conn.channel().pipeline().get(NAME) != null) {
+            conn.channel().pipeline().remove(NAME);
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (resetDone) {
-            pool.forget(conn, schema);
+        if (parked) {
+            pool.forget(conn);
         }
         ctx.fireChannelInactive();
     }
@@ -62,15 +82,16 @@ final class PooledIdleHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (!resetDone && msg instanceof MysqlPacket p && p.payload().isReadable()
+            if (!parked && msg instanceof MysqlPacket p && p.payload().isReadable()
                     && p.payload().getUnsignedByte(p.payload().readerIndex()) == OkPacket.HEADER) {
-                resetDone = true;
+                parked = true;
                 conn.statusFlags(OkPacket.peekStatusFlags(p.payload(), conn.capabilities()));
-                pool.release(conn, schema);
-                ctx.read(); // notice a server-side close while parked
+                conn.holds(conn.schema(), ""); // the reset kept the schema and dropped the rest
+                pool.park(conn);
+                ctx.read();
                 return;
             }
-            LOG.debug("backend {}: unexpected packet while {}: closing", conn, resetDone ? "parked" : "resetting");
+            LOG.debug("backend {}: unexpected packet while {}: closing", conn, parked ? "parked" : "resetting");
             ctx.close();
         } finally {
             ReferenceCountUtil.release(msg);

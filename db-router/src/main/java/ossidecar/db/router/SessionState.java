@@ -71,6 +71,15 @@ final class SessionState {
         return out;
     }
 
+    /**
+     * What the settings are, as one string: two sessions with equal keys can share a backend
+     * connection without replaying anything. Same order as {@link #replaySql()}: the same
+     * settings made in another order give another key (and a replay), never a wrong match.
+     */
+    String key() {
+        return String.join("\n", replaySql());
+    }
+
     /** The session's autocommit as last set, or null when never set (the server default, on). */
     Boolean autocommit() {
         SessionChange c = settings.get("var:autocommit");

@@ -32,6 +32,8 @@ final class StateReplay extends ChannelInboundHandlerAdapter {
 
     private final BackendConnection conn;
     private final Deque<String> statements;
+    /** COM_RESET_CONNECTION first: the connection holds another session's settings. */
+    private boolean resetFirst;
     private final Deque<PreparedStatements.Reprepare> prepares;
     private final PreparedStatements prepared;
     private PreparedStatements.Reprepare currentPrepare;
@@ -41,8 +43,9 @@ final class StateReplay extends ChannelInboundHandlerAdapter {
     private String current;
     private ScheduledFuture<?> deadline;
 
-    private StateReplay(BackendConnection conn, List<String> statements, PreparedStatements prepared) {
+    private StateReplay(BackendConnection conn, boolean reset, List<String> statements, PreparedStatements prepared) {
         this.conn = conn;
+        this.resetFirst = reset;
         this.statements = new ArrayDeque<>(statements);
         this.prepared = prepared;
         this.prepares = new ArrayDeque<>(prepared.size() == 0 ? List.of() : prepared.movedToNewBackend());
@@ -54,10 +57,16 @@ final class StateReplay extends ChannelInboundHandlerAdapter {
      */
     static CompletableFuture<BackendConnection> run(BackendConnection conn, List<String> statements,
                                                     PreparedStatements prepared, Duration timeout) {
-        if (statements.isEmpty() && prepared.size() == 0) {
+        return run(conn, false, statements, prepared, timeout);
+    }
+
+    /** As above, resetting the connection first when {@code reset} (COM_RESET_CONNECTION keeps the schema). */
+    static CompletableFuture<BackendConnection> run(BackendConnection conn, boolean reset, List<String> statements,
+                                                    PreparedStatements prepared, Duration timeout) {
+        if (!reset && statements.isEmpty() && prepared.size() == 0) {
             return CompletableFuture.completedFuture(conn);
         }
-        StateReplay replay = new StateReplay(conn, statements, prepared);
+        StateReplay replay = new StateReplay(conn, reset, statements, prepared);
         conn.channel().eventLoop().execute(() -> replay.start(timeout));
         return replay.done;
     }
@@ -75,8 +84,21 @@ final class StateReplay extends ChannelInboundHandlerAdapter {
     }
 
     private void next() {
-        current = statements.poll();
-        currentPrepare = current == null ? prepares.poll() : null;
+        boolean reset = resetFirst;
+        resetFirst = false;
+        current = reset ? null : statements.poll();
+        currentPrepare = reset || current != null ? null : prepares.poll();
+        if (reset) {
+            tracker = new ResponseTracker(conn.capabilities(), conn.statusFlags());
+            tracker.begin(CommandType.COM_RESET_CONNECTION);
+            firstPacket = true;
+            current = "COM_RESET_CONNECTION";
+            ByteBuf out = conn.channel().alloc().buffer(1);
+            out.writeByte(CommandType.COM_RESET_CONNECTION.code());
+            conn.channel().writeAndFlush(new MysqlPacket(0, out));
+            conn.channel().read();
+            return;
+        }
         if (current == null && currentPrepare == null) {
             deadline.cancel(false);
             conn.channel().pipeline().remove(this);

@@ -132,7 +132,11 @@ public final class ConfigLoader {
                 s.duration("connect-timeout", DbRouterConfig.DEFAULT_CONNECT_TIMEOUT, MS, HOUR),
                 s.duration("writer-wait", DbRouterConfig.DEFAULT_WRITER_WAIT, Duration.ZERO, HOUR),
                 s.bool("commit-markers", true),
-                s.integer("certification-retries", DbRouterConfig.DEFAULT_CERTIFICATION_RETRIES, 0, 20));
+                s.integer("certification-retries", DbRouterConfig.DEFAULT_CERTIFICATION_RETRIES, 0, 20),
+                new DbPoolConfig(s.bool("multiplex", true),
+                        s.integer("max-backend-connections", DbPoolConfig.DEFAULT_MAX_BACKEND_CONNECTIONS, 1, 100_000),
+                        s.integer("max-waiting", DbPoolConfig.DEFAULT_MAX_WAITING, 0, 1_000_000),
+                        s.duration("pool-wait", DbPoolConfig.DEFAULT_POOL_WAIT, Duration.ZERO, HOUR)));
         s.finish();
         return c;
     }

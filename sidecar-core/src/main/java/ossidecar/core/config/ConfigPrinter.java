@@ -51,6 +51,10 @@ public final class ConfigPrinter {
                     "writer-wait", Durations.format(d.writerWait()),
                     "commit-markers", d.commitMarkers(),
                     "certification-retries", d.certificationRetries(),
+                    "multiplex", d.pool().multiplex(),
+                    "max-backend-connections", d.pool().maxBackendConnections(),
+                    "max-waiting", d.pool().maxWaiting(),
+                    "pool-wait", Durations.format(d.pool().poolWait()),
                     "nodes", nodes(d.nodes()),
                     "users", d.users().stream().map(u -> u.password() != null
                             ? map("name", u.name(), "password", u.password().toString())

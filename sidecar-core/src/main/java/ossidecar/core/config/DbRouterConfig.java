@@ -13,7 +13,8 @@ public record DbRouterConfig(
         Duration connectTimeout,
         Duration writerWait,
         boolean commitMarkers,
-        int certificationRetries) {
+        int certificationRetries,
+        DbPoolConfig pool) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     /**
@@ -46,6 +47,6 @@ public record DbRouterConfig(
                           GaleraMonitorConfig monitor, Duration connectTimeout, Duration writerWait,
                           boolean commitMarkers) {
         this(enabled, listeners, nodes, users, monitor, connectTimeout, writerWait, commitMarkers,
-                DEFAULT_CERTIFICATION_RETRIES);
+                DEFAULT_CERTIFICATION_RETRIES, DbPoolConfig.DEFAULTS);
     }
 }
