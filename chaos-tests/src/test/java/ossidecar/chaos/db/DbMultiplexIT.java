@@ -47,7 +47,8 @@ class DbMultiplexIT {
         try (Connection c = cluster.connect(1); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS " + SCHEMA);
             s.execute("CREATE OR REPLACE TABLE " + SCHEMA + ".counters (id INT PRIMARY KEY, n INT NOT NULL)");
-            s.execute("INSERT INTO " + SCHEMA + ".counters SELECT seq, 0 FROM seq_0_to_" + (SESSIONS - 1));
+            s.execute("USE " + SCHEMA);
+            s.execute("INSERT INTO counters SELECT seq, 0 FROM seq_0_to_" + (SESSIONS - 1));
         }
         List<Connection> sessions = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(WORKERS);

@@ -693,6 +693,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             try {
                 dispatch(again, inFlightCommand, inFlightKind, false);
                 backend.channel().flush();
+            } catch (RuntimeException e) {
+                LOG.warn("[{}] sending an autocommit write again after 1213 failed: closing the session", id, e);
+                close("certification retry failed");
             } finally {
                 again.release();
             }
@@ -765,7 +768,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!responsePacketSeen && certAttempts != null && CertificationRetry.isConflict(p.payload())) {
             long delay = certAttempts.conflicted();
             if (delay >= 0) {
-                sendAgainAfterConflict(delay);
+                if (track(p) == null) {
+                    return; // out of sync: closed
+                }
+                sendAgainAfterConflict(delay); // the ERR ended the response: the tracker is ready for the next
                 return;
             }
             router.metrics().certificationExhausted.increment();
