@@ -22,6 +22,7 @@ import ossidecar.chaos.SharedClusters;
 import ossidecar.chaos.galera.Routers.Router;
 import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.GaleraCluster;
+import ossidecar.core.config.GaleraMonitorConfig;
 import ossidecar.db.galera.GaleraState;
 import ossidecar.db.galera.WriterChange;
 
@@ -220,6 +221,10 @@ class GaleraWriterIT {
             Await.until(Duration.ofSeconds(30), () -> r.state(first) == GaleraState.SYNCED,
                     () -> r.name() + " to see " + first + " SYNCED: " + r);
         }
+        // It came back: it may not take the role until it has been SYNCED for the settle time (issue #11 item 7)
+        long syncedSeenAt = System.nanoTime();
+        assertEquals(Boolean.TRUE, nodeStatus(a, first).get("returned"), "returned: " + nodeStatus(a, first));
+        assertEquals(Boolean.FALSE, nodeStatus(a, first).get("settled"), "settling: " + nodeStatus(a, first));
         long pollsA = a.polls(first);
         long pollsB = b.polls(first);
         // Several more polls, each followed by an election cycle, with the old writer SYNCED.
@@ -236,11 +241,20 @@ class GaleraWriterIT {
         assertEquals((double) secondEpoch, a.meters().get("sidecar.db.writer.epoch").gauge().value());
         assertEquals(serverName(second) + "@" + secondEpoch, tableRow(Routers.index(first)));
 
+        Await.until(GaleraMonitorConfig.DEFAULT_SETTLE.plusSeconds(5),
+                () -> Boolean.TRUE.equals(nodeStatus(a, first).get("settled")), () -> "settled: " + nodeStatus(a, first));
+        System.out.printf("rejoined %s settled %d ms after both routers saw it SYNCED (settle %s)%n", first,
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - syncedSeenAt),
+                GaleraMonitorConfig.DEFAULT_SETTLE);
+        assertEquals(second, a.writer(), "settled, it still does not take the role back");
+
         // A third instance started now picks the same writer.
         Router c = routers.start("router-c");
         Await.until(Duration.ofSeconds(10), () -> second.equals(c.writer()), () -> "c to pick " + second + ": " + c);
         assertEquals(secondEpoch, c.topology().epoch());
         assertEquals(0.0, c.meters().counter("sidecar.db.writer.changes").count(), "c saw no change");
+        Await.until(Duration.ofSeconds(10), () -> nodeStatus(c, first).get("settled") != null, "c polled " + first);
+        assertEquals(Boolean.FALSE, nodeStatus(c, first).get("returned"), "SYNCED when c first saw it: settled at once");
         assertTrue(agree(List.of(a, b, c), first));
         System.out.printf("old writer %s rejoined, writer stays %s (epoch %d); late starter c: %s%n", first, second,
                 secondEpoch, c.topology().status());
@@ -249,5 +263,15 @@ class GaleraWriterIT {
             assertTrue(cluster.node(i).isRunning(), "node " + i + " running");
             assertEquals(cluster.size(), cluster.clusterSize(i), "node " + i + " sees every member");
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> nodeStatus(Router r, String node) {
+        for (java.util.Map<String, Object> n : (List<java.util.Map<String, Object>>) r.topology().status().get("nodes")) {
+            if (node.equals(n.get("node"))) {
+                return n;
+            }
+        }
+        throw new AssertionError("no node " + node + " in " + r.topology().status());
     }
 }

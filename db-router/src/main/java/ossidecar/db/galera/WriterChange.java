@@ -14,4 +14,10 @@ import ossidecar.core.config.BackendNode;
  */
 public record WriterChange(BackendNode from, BackendNode to, long fromEpoch, long toEpoch,
                            WriterElection.Source source, String reason) {
+
+    /** "galera-1 -> galera-2 (epoch 3 -> 4): why". */
+    public String describe() {
+        return (from == null ? "none" : from.name()) + " -> " + (to == null ? "none" : to.name()) + " (epoch "
+                + fromEpoch + " -> " + toEpoch + "): " + reason;
+    }
 }

@@ -2,6 +2,7 @@ package ossidecar.db.galera;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -65,6 +66,8 @@ public final class WriterElection implements AutoCloseable {
     private final Consumer<String> probeNode;
     private final List<Consumer<WriterChange>> listeners = new CopyOnWriteArrayList<>();
     private final Counter changes;
+    /** From the old writer leaving SYNCED (as the monitor saw it) to this router agreeing on the new one. */
+    private final Timer failover;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean cycleQueued = new AtomicBoolean();
     private final CountDownLatch firstDecision = new CountDownLatch(1);
@@ -94,6 +97,9 @@ public final class WriterElection implements AutoCloseable {
         this.changes = Counter.builder("sidecar.db.writer.changes")
                 .description("changes of the agreed Galera writer seen by this router (the first pick not counted)")
                 .register(meters);
+        this.failover = Timer.builder("sidecar.db.writer.failover.duration")
+                .description("from the old writer leaving SYNCED, as the monitor saw it, until this router agreed on "
+                        + "a new writer").publishPercentileHistogram().register(meters);
         Gauge.builder("sidecar.db.writer.epoch", this, WriterElection::epoch)
                 .description("epoch of the agreed Galera writer (0: none, or the lowest-index fallback)")
                 .register(meters);
@@ -300,8 +306,15 @@ public final class WriterElection implements AutoCloseable {
                     label(to, next.serverName()), prev.epoch(), next.epoch(), reason);
         } else {
             changes.increment();
-            LOG.warn("writer {} -> {} (epoch {} -> {}): {}", label(from, prev.serverName()),
-                    label(to, next.serverName()), prev.epoch(), next.epoch(), reason);
+            NodeStatus old = WriterPolicy.byServerName(view, prev.serverName());
+            String took = "";
+            if (old != null && !old.state().writable()) {
+                Duration d = Duration.between(old.since(), clock.instant());
+                failover.record(d);
+                took = " (" + d.toMillis() + " ms after " + old.name() + " became " + old.state().name() + ")";
+            }
+            LOG.warn("writer {} -> {} (epoch {} -> {}){}: {}", label(from, prev.serverName()),
+                    label(to, next.serverName()), prev.epoch(), next.epoch(), took, reason);
         }
         WriterChange change = new WriterChange(from, to, prev.epoch(), next.epoch(), next.source(), reason);
         for (Consumer<WriterChange> l : listeners) {

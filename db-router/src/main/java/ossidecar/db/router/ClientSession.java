@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -1026,15 +1027,32 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * rolls back what it had open, and the transaction is cut), one in a command has it closed
      * under the command, which {@link #backendLost} then answers.
      */
-    void writerChanged() {
+    CompletableFuture<LeftOldWriter> writerChanged() {
+        CompletableFuture<LeftOldWriter> left = new CompletableFuture<>();
         client.executor().execute(() -> {
             BackendConnection b = backend;
             if (b == null || state == State.CLOSED || b.node().equals(router.writers().writer())) {
+                left.complete(LeftOldWriter.NOT_THERE);
                 return;
             }
+            left.complete(state != State.IDLE ? LeftOldWriter.IN_COMMAND
+                    : inTransaction() ? LeftOldWriter.CUT : LeftOldWriter.MOVED);
             leavingOldWriter = true;
             b.channel().close(); // the relay's channelInactive runs backendLost
         });
+        return left;
+    }
+
+    /** What a writer change did to a session, for the one log line that sums a change up. */
+    enum LeftOldWriter {
+        /** No backend on the old writer (none at all, between transactions, or on the new writer already). */
+        NOT_THERE,
+        /** Idle outside a transaction: its next statement runs on the new writer. */
+        MOVED,
+        /** Idle inside a transaction: its next statement gets 1213. */
+        CUT,
+        /** A statement in flight: answered as the failure table says. */
+        IN_COMMAND
     }
 
     private void sendOk(int seq) {

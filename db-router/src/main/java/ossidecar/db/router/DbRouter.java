@@ -13,6 +13,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,13 +64,28 @@ public final class DbRouter implements AutoCloseable {
         DbRouterContext ctx = new DbRouterContext(config, new FrontendAuth(new UserDirectory(config.users())), writers,
                 backends, new DbRouterMetrics(meters), new AtomicReference<>(DbRouterContext.DEFAULT_SERVER_VERSION),
                 new AtomicLong(), sessions, new CertificationRetry(config.certificationRetries()));
-        writers.onWriterChange(() -> {
+        writers.onWriterChange(change -> {
             BackendNode writer = writers.writer();
-            LOG.info("db router: writer now {}; {} open sessions leave the old one at once (idle ones bind to the "
-                    + "writer at their next statement, open transactions get 1213)",
-                    writer == null ? "none" : writer.name(), sessions.size());
-            sessions.forEach(ClientSession::writerChanged);
             backends.retire(n -> n.equals(writer)); // idle connections to the old writer close now
+            List<CompletableFuture<ClientSession.LeftOldWriter>> left = sessions.stream()
+                    .map(ClientSession::writerChanged).toList();
+            CompletableFuture.allOf(left.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+                Map<ClientSession.LeftOldWriter, Long> by = new EnumMap<>(ClientSession.LeftOldWriter.class);
+                left.forEach(f -> by.merge(f.getNow(ClientSession.LeftOldWriter.NOT_THERE), 1L, Long::sum));
+                boolean touched = by.getOrDefault(ClientSession.LeftOldWriter.NOT_THERE, 0L) < left.size();
+                String line = "db router: writer {}; of {} sessions, {} left the old writer idle (their next statement "
+                        + "runs on the new one), {} had a transaction cut (its next statement gets 1213), {} had a "
+                        + "statement in flight there; {} had no connection to it";
+                Object[] args = {change, left.size(), by.getOrDefault(ClientSession.LeftOldWriter.MOVED, 0L),
+                        by.getOrDefault(ClientSession.LeftOldWriter.CUT, 0L),
+                        by.getOrDefault(ClientSession.LeftOldWriter.IN_COMMAND, 0L),
+                        by.getOrDefault(ClientSession.LeftOldWriter.NOT_THERE, 0L)};
+                if (touched) {
+                    LOG.warn(line, args);
+                } else {
+                    LOG.info(line, args);
+                }
+            });
         });
         AtomicLong ids = new AtomicLong();
         List<Channel> servers = new ArrayList<>();

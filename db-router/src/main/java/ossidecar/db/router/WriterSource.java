@@ -2,6 +2,7 @@ package ossidecar.db.router;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import ossidecar.core.config.BackendNode;
 import ossidecar.db.galera.GaleraTopology;
 
@@ -10,8 +11,11 @@ public interface WriterSource {
     /** The current writer, or null while no node can take writes. */
     BackendNode writer();
 
-    /** Runs {@code listener} (on any thread) after every change of the writer, including to none. */
-    default void onWriterChange(Runnable listener) {
+    /**
+     * Runs {@code listener} (on any thread) after every change of the writer, including to none,
+     * with a description of the change ("galera-1 -> galera-2 (epoch 3 -> 4): why").
+     */
+    default void onWriterChange(Consumer<String> listener) {
     }
 
     /**
@@ -43,8 +47,8 @@ public interface WriterSource {
             }
 
             @Override
-            public void onWriterChange(Runnable listener) {
-                topology.election().onChange(change -> listener.run());
+            public void onWriterChange(Consumer<String> listener) {
+                topology.election().onChange(change -> listener.accept(change.describe()));
             }
 
             @Override

@@ -143,6 +143,10 @@ class WriterElectionTest {
         assertEquals(1, ac.fromEpoch());
         assertEquals(2, ac.toEpoch());
         assertTrue(ac.reason().startsWith("galera-1 is DOWN"), ac.reason());
+        assertTrue(ac.describe().startsWith("galera-1 -> galera-2 (epoch 1 -> 2): galera-1 is DOWN"), ac.describe());
+        assertEquals(1, a.meters.timer("sidecar.db.writer.failover.duration").count(),
+                "the failover timed from galera-1 leaving SYNCED");
+        assertEquals(1, b.meters.timer("sidecar.db.writer.failover.duration").count(), "by each router that saw it");
         assertTrue(b.changes.get(b.changes.size() - 1).reason().startsWith("changed by another router"),
                 b.changes.get(b.changes.size() - 1).reason());
 
