@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
+import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.GaleraCluster;
 import ossidecar.core.config.BackendNode;
 import ossidecar.core.config.DbListener;
@@ -31,6 +32,8 @@ final class RouterUnderTest implements AutoCloseable {
      * for the client, as README's failure table advises for writer-wait.
      */
     static final Duration WRITER_WAIT = Duration.ofSeconds(20);
+    /** The cluster is healthy when a test starts a router: its first writer comes within a few polls. */
+    private static final Duration FIRST_WRITER = Duration.ofSeconds(30);
 
     final DbRouter router;
     final GaleraTopology topology;
@@ -64,12 +67,21 @@ final class RouterUnderTest implements AutoCloseable {
                 Duration.ofSeconds(3), WRITER_WAIT, true);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         GaleraTopology topology = GaleraTopology.start(config, new NodeRegistry("db", meters, Clock.systemUTC()), meters);
+        RouterUnderTest r;
         try {
-            return new RouterUnderTest(DbRouter.start(config, WriterSource.of(topology), meters), topology, meters);
+            r = new RouterUnderTest(DbRouter.start(config, WriterSource.of(topology), meters), topology, meters);
         } catch (RuntimeException | InterruptedException e) {
             topology.close();
             throw e;
         }
+        try {
+            // the election's first cycle runs on its own thread: tests start from an agreed writer
+            Await.until(FIRST_WRITER, () -> topology.writer() != null, () -> "a first writer: " + topology.status());
+        } catch (RuntimeException | Error e) {
+            r.close();
+            throw e;
+        }
+        return r;
     }
 
     int port() {
