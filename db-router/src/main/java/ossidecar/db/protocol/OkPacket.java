@@ -106,6 +106,24 @@ public record OkPacket(long affectedRows, long lastInsertId, int statusFlags, in
         return payload.getUnsignedShortLE(index);
     }
 
+    /**
+     * Rewrites, in place, the status flags of the OK packet in {@code payload}: an answer the
+     * router held from inside a transaction it opened itself goes to the client as the answer of
+     * a statement outside one. No-op without the flags field (pre-4.1 protocol).
+     */
+    public static void patchStatusFlags(ByteBuf payload, long capabilities, int flags) {
+        if ((capabilities & (Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_TRANSACTIONS)) == 0) {
+            return;
+        }
+        int index = payload.readerIndex() + 1;
+        index += Wire.lengthEncodedIntegerSize(unsignedByteAt(payload, index), "OK packet affected rows");
+        index += Wire.lengthEncodedIntegerSize(unsignedByteAt(payload, index), "OK packet last insert id");
+        if (payload.writerIndex() - index < 2) {
+            throw new MysqlProtocolException("truncated OK packet status flags: packet of " + payload.readableBytes() + " bytes");
+        }
+        payload.setShortLE(index, flags);
+    }
+
     private static int unsignedByteAt(ByteBuf payload, int index) {
         if (index >= payload.writerIndex()) {
             throw new MysqlProtocolException("truncated OK packet: packet of " + payload.readableBytes() + " bytes");

@@ -145,6 +145,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean certRetryPending;
     /** COM_STMT_SEND_LONG_DATA came since the last execute: that execute is not sent twice. */
     private boolean longDataSent;
+    // autocommit writes wrapped in a transaction of the router's with a commit marker
+    private enum WrapPhase { NONE, BEGIN, WRITE, MARKER, COMMIT, ROLLBACK }
+
+    private WrapPhase wrapPhase = WrapPhase.NONE;
+    /** The client's autocommit write, kept until the wrap ends. */
+    private MysqlPacket wrapWrite;
+    private CommandType wrapCommand;
+    private StatementKind wrapKind;
+    /** The write's own answer, held until the COMMIT says it counts (or a ROLLBACK ends it). */
+    private final java.util.ArrayList<MysqlPacket> wrapAnswer = new java.util.ArrayList<>();
     // multiplexing: see SessionPins and BackendConnectionPool
     private final SessionPins pins = new SessionPins();
     /** The last answer carried an insert id or warnings: the next statement may ask for them on this connection. */
@@ -422,12 +432,239 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             rebindThenDispatch(p.retain(), command, kind, false);
             return;
         }
-        if (kind == StatementKind.COMMIT && transactionWrote && inTransaction() && router.config().commitMarkers()
-                && router.writers().resolvesCommits()) {
+        send(p, command, kind, false);
+    }
+
+    /** Sends a command to the bound writer, with a commit marker where a loss would leave its outcome unknown. */
+    private void send(MysqlPacket p, CommandType command, StatementKind kind, boolean retry) {
+        boolean markers = router.config().commitMarkers() && router.writers().resolvesCommits();
+        if (markers && kind == StatementKind.COMMIT && transactionWrote && inTransaction()) {
             markerThenCommit(p);
+        } else if (markers && !retry && wrapsAutocommitWrite(p, command, kind)) {
+            wrapAutocommitWrite(p, command, kind);
+        } else {
+            dispatch(p, command, kind, false);
+        }
+    }
+
+    /**
+     * An autocommit INSERT, UPDATE, DELETE or REPLACE (text or prepared) commits on its own: lost
+     * in flight, nobody could tell whether it did. So the router runs it inside a transaction of
+     * its own, BEGIN, the write, the commit marker, COMMIT, and answers with the write's own
+     * answer once the COMMIT is; cut at the COMMIT, the marker says. Three more round trips per
+     * such write. Not for statements with RETURNING (their answer is a result set).
+     */
+    private boolean wrapsAutocommitWrite(MysqlPacket p, CommandType command, StatementKind kind) {
+        if (inTransaction() || !autocommit() || longDataSent || kind == null
+                || (command != CommandType.COM_QUERY && command != CommandType.COM_STMT_EXECUTE)) {
+            return false;
+        }
+        boolean write = switch (kind) {
+            case INSERT, UPDATE, DELETE, REPLACE -> true;
+            default -> false;
+        };
+        if (!write) {
+            return false;
+        }
+        return command != CommandType.COM_QUERY || !containsIgnoringCase(p.payload(), RETURNING);
+    }
+
+    private static final byte[] RETURNING = "RETURNING".getBytes(StandardCharsets.US_ASCII);
+
+    /** A byte scan, not a decoded string: a 40 MiB INSERT of a blob must not cost a 40 MiB String and its upper case. */
+    static boolean containsIgnoringCase(ByteBuf b, byte[] upperAscii) {
+        int end = b.writerIndex() - upperAscii.length;
+        for (int i = b.readerIndex(); i <= end; i++) {
+            int j = 0;
+            while (j < upperAscii.length && (b.getByte(i + j) & 0xDF) == upperAscii[j]) {
+                j++;
+            }
+            if (j == upperAscii.length) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void wrapAutocommitWrite(MysqlPacket p, CommandType command, StatementKind kind) {
+        wrapWrite = p.retain(); // never modified: each sending is a retained duplicate
+        wrapCommand = command;
+        wrapKind = kind;
+        if (certAttempts == null && router.certification().eligible(command, kind, false, true,
+                p.payload().readableBytes(), false)) {
+            certAttempts = router.certification().start();
+        }
+        inFlightNextSeq = p.nextSequenceId();
+        wrapStep(WrapPhase.BEGIN, "BEGIN");
+    }
+
+    /** Sends one of the wrap's own statements; a loss before the COMMIT's answer is judged by {@link LostBackend}. */
+    private void wrapStep(WrapPhase phase, String sql) {
+        wrapPhase = phase;
+        inFlightCommand = CommandType.COM_QUERY;
+        // lost before the COMMIT went out, nothing committed: 1213 is the truth; lost in the COMMIT, the marker tells
+        inFlightKind = phase == WrapPhase.COMMIT ? StatementKind.COMMIT
+                : phase == WrapPhase.ROLLBACK ? StatementKind.ROLLBACK : StatementKind.INSERT;
+        inFlightInTransaction = true; // from BEGIN on, the write counts as inside the router's transaction
+        inFlightRetried = false;
+        responseStarted = false;
+        responsePacketSeen = false;
+        tracker.begin(CommandType.COM_QUERY);
+        byte[] bytes = sql.getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = backend.channel().alloc().buffer(1 + bytes.length);
+        out.writeByte(CommandType.COM_QUERY.code()).writeBytes(bytes);
+        backend.channel().writeAndFlush(new MysqlPacket(0, out));
+        state = State.IN_COMMAND;
+        backend.channel().read();
+    }
+
+    /** A packet of the wrap's current step. */
+    private void wrapAnswered(MysqlPacket p) {
+        ResponseTracker.Progress progress = track(p);
+        if (progress == null) {
             return;
         }
-        dispatch(p, command, kind, false);
+        if (wrapPhase == WrapPhase.WRITE) {
+            wrapAnswer.add(p.retain());
+        }
+        if (progress != ResponseTracker.Progress.COMPLETE) {
+            backend.channel().read();
+            return;
+        }
+        int error = tracker.lastErrorCode();
+        switch (wrapPhase) {
+            case BEGIN -> {
+                if (error != 0) {
+                    wrapEnd(p.retain(), 0); // BEGIN refused: that is the write's answer, nothing ran
+                    return;
+                }
+                wrapPhase = WrapPhase.WRITE;
+                inFlightCommand = wrapCommand;
+                inFlightKind = StatementKind.INSERT;
+                inFlightInTransaction = true;
+                tracker.begin(wrapCommand);
+                ByteBuf translated = prepared.toBackend(wrapCommand, wrapWrite.payload(), client.alloc());
+                MysqlPacket w = wrapWrite.retainedDuplicate();
+                backend.channel().writeAndFlush(translated == wrapWrite.payload() ? w
+                        : new MysqlPacket(wrapWrite.sequenceId(), translated));
+                if (translated != wrapWrite.payload()) {
+                    w.release();
+                }
+                router.metrics().statement(wrapCommand, backend.node().name());
+                backend.channel().read();
+            }
+            case WRITE -> {
+                if (error == ErrorCodes.ER_LOCK_DEADLOCK.code()) {
+                    wrapConflictOrEnd(p); // a deadlock or brute-force abort rolled the transaction back already
+                    return;
+                }
+                if (error != 0) {
+                    wrapStep(WrapPhase.ROLLBACK, "ROLLBACK"); // the write's error goes out after it
+                    return;
+                }
+                markerId = markerPrefix + "-" + (++markers);
+                wrapStep(WrapPhase.MARKER, ossidecar.db.galera.CommitMarkerTable.insertSql(markerId));
+            }
+            case MARKER -> {
+                if (error != 0 && !MARKER_REFUSED.contains(error)) {
+                    wrapConflictOrEnd(p); // the transaction died at the marker: the write did not happen
+                    return;
+                }
+                markerWritten = error == 0;
+                wrapStep(WrapPhase.COMMIT, "COMMIT");
+            }
+            case COMMIT -> {
+                if (error != 0) {
+                    wrapConflictOrEnd(p); // refused at COMMIT (certification): the write did not happen
+                    return;
+                }
+                wrapEnd(null, tracker.statusFlags());
+            }
+            case ROLLBACK -> wrapEnd(null, tracker.statusFlags());
+            default -> throw new IllegalStateException("wrap phase " + wrapPhase);
+        }
+    }
+
+    /** The wrap's transaction died with 1213: sent again after a backoff when the certification retry allows. */
+    private void wrapConflictOrEnd(MysqlPacket err) {
+        if (certAttempts != null && CertificationRetry.isConflict(err.payload())) {
+            long delay = certAttempts.conflicted();
+            if (delay >= 0) {
+                router.metrics().certificationRetried.increment();
+                dropWrapAnswer();
+                markerWritten = false;
+                BackendConnection conn = backend;
+                certRetryPending = true;
+                client.executor().schedule(() -> {
+                    if (!certRetryPending || state != State.IN_COMMAND || backend != conn || wrapWrite == null) {
+                        return;
+                    }
+                    certRetryPending = false;
+                    wrapStep(WrapPhase.BEGIN, "BEGIN");
+                }, delay, TimeUnit.MILLISECONDS);
+                return;
+            }
+            router.metrics().certificationExhausted.increment();
+        }
+        dropWrapAnswer();
+        wrapEnd(err.retain(), 0);
+    }
+
+    /**
+     * Ends the wrap: the client gets {@code error} (owned here) if given, else the write's held
+     * answer, its OK's status flags set to what the server said after the COMMIT or ROLLBACK.
+     */
+    private void wrapEnd(MysqlPacket error, int statusAfter) {
+        if (statusAfter != 0) {
+            statusFlags = statusAfter;
+            backend.statusFlags(statusAfter);
+        } else {
+            statusFlags &= ~ServerStatus.SERVER_STATUS_IN_TRANS;
+        }
+        if (error != null) {
+            dropWrapAnswer();
+            holdForNext = false;
+            client.write(new MysqlPacket(inFlightNextSeq, error.payload()));
+        } else {
+            sendWrapAnswer();
+        }
+        endOfCommand();
+        pendingChanges = List.of();
+        pendingSchema = null;
+        pendingReset = false;
+        state = State.IDLE;
+        maybeGiveBackendBack();
+        client.flush();
+        client.read();
+    }
+
+    /** The write's held answer to the client, an OK's status flags made those of a statement outside a transaction. */
+    private void sendWrapAnswer() {
+        for (int i = 0; i < wrapAnswer.size(); i++) {
+            MysqlPacket a = wrapAnswer.get(i);
+            if (i == wrapAnswer.size() - 1 && a.payload().isReadable()
+                    && a.payload().getUnsignedByte(a.payload().readerIndex()) == OkPacket.HEADER) {
+                holdForNext = answerMayBeAskedFor(a.payload());
+                OkPacket.patchStatusFlags(a.payload(), backend == null ? login.capabilities() : backend.capabilities(),
+                        statusFlags & ~ServerStatus.SERVER_STATUS_IN_TRANS);
+            }
+            client.write(a);
+        }
+        wrapAnswer.clear();
+    }
+
+    private void dropWrapAnswer() {
+        wrapAnswer.forEach(MysqlPacket::release);
+        wrapAnswer.clear();
+    }
+
+    private void endWrap() {
+        wrapPhase = WrapPhase.NONE;
+        dropWrapAnswer();
+        if (wrapWrite != null) {
+            wrapWrite.release();
+            wrapWrite = null;
+        }
     }
 
     /**
@@ -581,7 +818,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                         retry ? "; the cut statement is sent again" : "");
             }
             try {
-                dispatch(p, command, kind, retry);
+                send(p, command, kind, retry);
                 backend.channel().flush();
             } finally {
                 p.release();
@@ -719,6 +956,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void endOfCommand() {
+        endWrap();
         endCertificationRetry();
         dropHeldResponse();
         responsePacketSeen = false;
@@ -764,6 +1002,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (markerPhase) {
             markerAnswered(p);
+            return;
+        }
+        if (wrapPhase != WrapPhase.NONE) {
+            wrapAnswered(p);
             return;
         }
         if (!responsePacketSeen && certAttempts != null && CertificationRetry.isConflict(p.payload())) {
@@ -945,7 +1187,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             case ANSWER_OK -> {
                 statusFlags &= ~ServerStatus.SERVER_STATUS_IN_TRANS;
-                sendOk(inFlightNextSeq);
+                if (wrapPhase == WrapPhase.ROLLBACK) {
+                    sendWrapAnswer(); // the wrapped write's own error, which the ROLLBACK was cleaning up after
+                } else {
+                    sendOk(inFlightNextSeq);
+                }
                 commandAnsweredByRouter();
             }
             case CLOSE_UNKNOWN_OUTCOME -> {
@@ -991,7 +1237,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                         router.metrics().commitsResolvedCommitted.increment();
                         LOG.info("[{}] {} while a COMMIT was in flight: it committed (marker {} found); answered OK",
                                 id, why, marker);
-                        sendOk(inFlightNextSeq);
+                        if (wrapPhase == WrapPhase.COMMIT) {
+                            sendWrapAnswer(); // the wrapped write's own OK: affected rows, insert id
+                        } else {
+                            sendOk(inFlightNextSeq);
+                        }
                     } else {
                         router.metrics().commitsResolvedRolledBack.increment();
                         router.metrics().cutTransactions.increment();
@@ -1080,6 +1330,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         router.sessions().remove(this);
         releaseRetryCopy();
         endCertificationRetry();
+        endWrap();
         dropHeldResponse();
         if (pendingCommit != null) {
             pendingCommit.release();
