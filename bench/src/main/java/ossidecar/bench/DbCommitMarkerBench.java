@@ -31,7 +31,7 @@ import ossidecar.db.router.DbRouter;
 import ossidecar.db.router.WriterSource;
 
 /**
- * What the commit markers cost: sysbench oltp_read_write through two DB routers over the same
+ * What the commit markers cost: sysbench (oltp_read_write, or the test named fourth) through two DB routers over the same
  * cluster, one with {@code commit-markers} on and one with it off, interleaved over several
  * rounds (the order alternates each round) so that the machine's drift hits both alike.
  * Writes medians, spread and the ratio to the file given first.
@@ -44,6 +44,7 @@ public final class DbCommitMarkerBench {
         Path results = Path.of(args.length > 0 ? args[0] : "results/db-commit-markers.md");
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        String test = args.length > 3 ? args[3] : "oltp_read_write";
         int threads = 4;
         Path work = Files.createTempDirectory("db-marker-bench");
         Map<String, List<double[]>> runs = new LinkedHashMap<>();
@@ -62,13 +63,13 @@ public final class DbCommitMarkerBench {
                  DbRouter withMarkers = DbRouter.start(on, WriterSource.of(topology), new SimpleMeterRegistry());
                  DbRouter withoutMarkers = DbRouter.start(off, WriterSource.of(topology), new SimpleMeterRegistry())) {
                 int writerPort = galera.port(Integer.parseInt(topology.writer().name().substring("galera-".length())));
-                DbSysbenchBench.sysbench(work, "oltp_read_write", "prepare", writerPort, galera, threads, seconds, "prepare");
+                DbSysbenchBench.sysbench(work, test, "prepare", writerPort, galera, threads, seconds, "prepare");
                 for (int r = 0; r < rounds; r++) {
                     List<String> order = r % 2 == 0 ? List.of("markers on", "markers off") : List.of("markers off", "markers on");
                     for (String target : order) {
                         int port = target.equals("markers on") ? withMarkers.port(0) : withoutMarkers.port(0);
-                        System.out.println("round " + (r + 1) + ": oltp_read_write " + seconds + " s, " + target + "...");
-                        double[] q = DbSysbenchBench.parse(DbSysbenchBench.sysbench(work, "oltp_read_write", "run", port,
+                        System.out.println("round " + (r + 1) + ": " + test + " " + seconds + " s, " + target + "...");
+                        double[] q = DbSysbenchBench.parse(DbSysbenchBench.sysbench(work, test, "run", port,
                                 galera, threads, seconds, target.replace(' ', '-') + "-" + r));
                         runs.get(target).add(q);
                         System.out.printf("  %.1f qps, p95 %.2f ms%n", q[0], q[1]);
@@ -76,7 +77,7 @@ public final class DbCommitMarkerBench {
                 }
             }
         }
-        String report = report(runs, seconds, threads, rounds);
+        String report = report(runs, seconds, threads, rounds, test);
         Files.createDirectories(results.toAbsolutePath().getParent());
         Files.writeString(results, report, StandardCharsets.UTF_8);
         System.out.println(report);
@@ -95,15 +96,16 @@ public final class DbCommitMarkerBench {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    private static String report(Map<String, List<double[]>> runs, int seconds, int threads, int rounds) {
+    private static String report(Map<String, List<double[]>> runs, int seconds, int threads, int rounds, String test) {
         StringBuilder b = new StringBuilder("# DB router: the cost of commit markers\n\n");
         b.append("Run ").append(LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME))
-                .append(" by `bench/db-commit-markers.sh`: sysbench 1.0.20 (Debian) oltp_read_write, ").append(seconds)
+                .append(" by `bench/db-commit-markers.sh`: sysbench 1.0.20 (Debian) ").append(test).append(", ").append(seconds)
                 .append(" s per run, ").append(threads).append(" threads, 4 tables of 10,000 rows, through two DB routers ")
                 .append("(commit markers on / off) over the same 3-node MariaDB 10.11 Galera cluster, ").append(rounds)
                 .append(" rounds, order alternating each round; ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores shared by the three nodes, both routers and sysbench. With markers on, every COMMIT of a ")
-                .append("transaction that wrote is preceded by one INSERT into `sidecar.commit_markers`.\n\n");
+                .append("transaction that wrote is preceded by one INSERT into `sidecar.commit_markers`, and every ")
+                .append("autocommit INSERT/UPDATE/DELETE/REPLACE runs as BEGIN, the write, the marker, COMMIT.\n\n");
         b.append("| routers | median qps | qps min-max | median p95 ms | qps each round |\n|---|---|---|---|---|\n");
         Map<String, Double> medians = new LinkedHashMap<>();
         runs.forEach((target, list) -> {
