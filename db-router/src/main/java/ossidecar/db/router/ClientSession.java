@@ -440,7 +440,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         boolean markers = router.config().commitMarkers() && router.writers().resolvesCommits();
         if (markers && kind == StatementKind.COMMIT && transactionWrote && inTransaction()) {
             markerThenCommit(p);
-        } else if (markers && !retry && wrapsAutocommitWrite(p, command, kind)) {
+        } else if (markers && !retry && router.config().wrapsAutocommitWrites() && wrapsAutocommitWrite(p, command, kind)) {
             wrapAutocommitWrite(p, command, kind);
         } else {
             dispatch(p, command, kind, false);

@@ -136,7 +136,8 @@ public final class ConfigLoader {
                 new DbPoolConfig(s.bool("multiplex", true),
                         s.integer("max-backend-connections", DbPoolConfig.DEFAULT_MAX_BACKEND_CONNECTIONS, 1, 100_000),
                         s.integer("max-waiting", DbPoolConfig.DEFAULT_MAX_WAITING, 0, 1_000_000),
-                        s.duration("pool-wait", DbPoolConfig.DEFAULT_POOL_WAIT, Duration.ZERO, HOUR)));
+                        s.duration("pool-wait", DbPoolConfig.DEFAULT_POOL_WAIT, Duration.ZERO, HOUR)),
+                s.bool("autocommit-markers", true));
         s.finish();
         return c;
     }

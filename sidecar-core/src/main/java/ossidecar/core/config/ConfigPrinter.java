@@ -50,6 +50,7 @@ public final class ConfigPrinter {
                     "connect-timeout", Durations.format(d.connectTimeout()),
                     "writer-wait", Durations.format(d.writerWait()),
                     "commit-markers", d.commitMarkers(),
+                    "autocommit-markers", d.autocommitMarkers(),
                     "certification-retries", d.certificationRetries(),
                     "multiplex", d.pool().multiplex(),
                     "max-backend-connections", d.pool().maxBackendConnections(),

@@ -14,7 +14,8 @@ public record DbRouterConfig(
         Duration writerWait,
         boolean commitMarkers,
         int certificationRetries,
-        DbPoolConfig pool) {
+        DbPoolConfig pool,
+        boolean autocommitMarkers) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     /**
@@ -47,6 +48,11 @@ public record DbRouterConfig(
                           GaleraMonitorConfig monitor, Duration connectTimeout, Duration writerWait,
                           boolean commitMarkers) {
         this(enabled, listeners, nodes, users, monitor, connectTimeout, writerWait, commitMarkers,
-                DEFAULT_CERTIFICATION_RETRIES, DbPoolConfig.DEFAULTS);
+                DEFAULT_CERTIFICATION_RETRIES, DbPoolConfig.DEFAULTS, true);
+    }
+
+    /** Whether autocommit writes are wrapped in a transaction with a commit marker (commit markers on, and this on). */
+    public boolean wrapsAutocommitWrites() {
+        return commitMarkers && autocommitMarkers;
     }
 }

@@ -69,6 +69,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDbFailoverAndPoolKeysHaveTheirDefaultsAndCanBeSet() {
+        SidecarConfig d = ConfigLoader.parse(VALID, "test");
+        assertTrue(d.db().commitMarkers());
+        assertTrue(d.db().wrapsAutocommitWrites());
+        assertEquals(DbRouterConfig.DEFAULT_CERTIFICATION_RETRIES, d.db().certificationRetries());
+        assertEquals(DbPoolConfig.DEFAULTS, d.db().pool());
+        assertEquals(GaleraMonitorConfig.DEFAULT_SETTLE, d.db().monitor().settle());
+
+        String set = VALID.replace("  monitor:\n", """
+                  autocommit-markers: false
+                  certification-retries: 0
+                  multiplex: false
+                  max-backend-connections: 8
+                  max-waiting: 20
+                  pool-wait: 2s
+                  monitor:
+                    settle: 0s
+                """);
+        SidecarConfig c = ConfigLoader.parse(set, "test");
+        assertTrue(c.db().commitMarkers());
+        assertFalse(c.db().wrapsAutocommitWrites(), "markers for transactions only");
+        assertEquals(0, c.db().certificationRetries());
+        assertEquals(new DbPoolConfig(false, 8, 20, Duration.ofSeconds(2)), c.db().pool());
+        assertEquals(Duration.ZERO, c.db().monitor().settle());
+        assertEquals(Duration.ofMillis(250), c.db().monitor().interval(), "the rest of the monitor section kept");
+    }
+
+    @Test
     void aMissingSectionDisablesThatProxy() {
         SidecarConfig c = ConfigLoader.parse("amqp:\n  nodes: [127.0.0.1:5673]\n", "test");
         assertTrue(c.amqp().enabled());
