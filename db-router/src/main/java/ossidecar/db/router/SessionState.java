@@ -24,6 +24,8 @@ final class SessionState {
 
     private final Map<String, SessionChange> settings = new LinkedHashMap<>();
     private boolean overflowed;
+    /** {@link #key()} as last built: a session gives its connection back after every transaction. */
+    private String key;
 
     SessionState(String schema, int charset) {
         this.schema = blankToNull(schema);
@@ -50,6 +52,7 @@ final class SessionState {
                 schema(use.schema());
             } else if (c.persistsInSession()) {
                 String key = key(c);
+                this.key = null;
                 if (settings.remove(key) == null && settings.size() >= MAX_SETTINGS) {
                     overflowed = true;
                     continue;
@@ -77,7 +80,10 @@ final class SessionState {
      * settings made in another order give another key (and a replay), never a wrong match.
      */
     String key() {
-        return String.join("\n", replaySql());
+        if (key == null) {
+            key = String.join("\n", replaySql()); // built once per change of settings, not per transaction
+        }
+        return key;
     }
 
     /** The session's autocommit as last set, or null when never set (the server default, on). */

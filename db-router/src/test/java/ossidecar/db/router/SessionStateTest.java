@@ -37,6 +37,21 @@ class SessionStateTest {
     }
 
     @Test
+    void theKeyFollowsEveryChangeOfSettingsAndEqualSettingsGiveEqualKeys() {
+        assertEquals("", state.key());
+        run("SET SESSION sql_mode = 'TRADITIONAL'");
+        String traditional = state.key();
+        assertEquals("SET SESSION sql_mode = 'TRADITIONAL'", traditional);
+        run("SET SESSION sql_mode = 'ANSI'");
+        assertEquals("SET SESSION sql_mode = 'ANSI'", state.key(), "not the key cached before");
+        SessionState other = new SessionState("nova", 45);
+        other.apply(classifier.classify("SET SESSION sql_mode = 'ANSI'").sessionChanges());
+        assertEquals(state.key(), other.key(), "a connection left by one serves the other as it is");
+        run("USE neutron");
+        assertEquals(other.key(), state.key(), "the schema is matched apart from the key");
+    }
+
+    @Test
     void autocommitIsUnknownUntilSetAndFollowsEveryForm() {
         assertNull(state.autocommit());
         run("SET autocommit=OFF");
