@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -132,6 +133,9 @@ public final class GaleraCluster implements AutoCloseable {
             if (dir.resolve("mysqld.sock").toString().getBytes(StandardCharsets.UTF_8).length > 100) {
                 throw new IllegalStateException("unix socket path too long, use a shorter java.io.tmpdir: " + dir);
             }
+            // gcache 256M: a full test run writes more than 32M of writesets, and a donor whose
+            // gcache has wrapped refuses a rejoining node's transfer with ENOMSG (the cert index
+            // preload of an SST reads from the gcache too), and the joiner aborts.
             String config = """
                     [mysqld]
                     user = root
@@ -158,7 +162,7 @@ public final class GaleraCluster implements AutoCloseable {
                     wsrep_cluster_address = %5$s
                     wsrep_node_name = node%6$d
                     wsrep_node_address = 127.0.0.1:%7$d
-                    wsrep_provider_options = "gmcast.listen_addr=tcp://127.0.0.1:%7$d;ist.recv_addr=127.0.0.1:%8$d;gcache.size=32M%11$s"
+                    wsrep_provider_options = "gmcast.listen_addr=tcp://127.0.0.1:%7$d;ist.recv_addr=127.0.0.1:%8$d;gcache.size=256M%11$s"
                     wsrep_sst_method = mariabackup
                     wsrep_sst_receive_address = 127.0.0.1:%9$d
                     wsrep_sst_auth = sst:%10$s
@@ -374,6 +378,7 @@ public final class GaleraCluster implements AutoCloseable {
             // ("State transfer ... failed: No message of desired type ... Will never receive
             // state. Need to abort", seen once after a run of failovers); a second start asks again.
             LOG.warn("galera-{} exited while rejoining; starting it once more: {}", i, firstLine(e.getMessage()));
+            LOG.warn("galera-{}: what the other nodes said about its state transfer: {}", i, donorSide(i));
             // its state-transfer script outlives it and would make the next start wait for it
             node(i).process().killLeftoverGroup();
             for (String f : List.of("sst_in_progress", "wsrep_sst.pid")) {
@@ -436,6 +441,29 @@ public final class GaleraCluster implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    // A donor refuses a state transfer with ENOMSG when its gcache no longer holds the writesets
+    // the joiner needs ("IST first seqno ... not found from cache", "Cert index preload first
+    // seqno ... not found from gcache"): these lines say whether that was the cause.
+    private static final Pattern DONOR_SIDE = Pattern.compile(
+            "not found from (g)?cache|Cert index preload|falling back to SST|State transfer to .* failed");
+
+    private String donorSide(int joiner) {
+        List<String> said = new ArrayList<>();
+        for (int n = 1; n <= nodes.size(); n++) {
+            if (n == joiner) {
+                continue;
+            }
+            int donor = n;
+            Path log = node(n).dir().resolve("node.log");
+            try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+                lines.filter(l -> DONOR_SIDE.matcher(l).find()).forEach(l -> said.add("galera-" + donor + ": " + l));
+            } catch (IOException | UncheckedIOException ex) {
+                said.add("galera-" + n + ": cannot read " + log + ": " + ex.getMessage());
+            }
+        }
+        return said.isEmpty() ? "nothing" : String.join(" | ", said.subList(Math.max(0, said.size() - 6), said.size()));
     }
 
     private static String firstLine(String s) {

@@ -74,12 +74,12 @@ class DbIdleSessionFailoverIT {
         cluster = SharedClusters.galera();
     }
 
-    // The clean stop is left out here: restarting the writer this test stopped made the Galera
-    // joiner abort ("State transfer ... failed: No message of desired type") in 3 of 5 full runs,
-    // with any donor, and every later DB test failed with the cluster. BankTransferFailoverIT
-    // covers the clean stop (it passed in every run); the abort is open (session note).
+    // The clean stop was left out for a while: restarting the writer it stopped made the Galera
+    // joiner abort ("State transfer ... failed: No message of desired type") in 3 of 5 full runs.
+    // That is a donor whose gcache no longer holds the writesets a joiner needs (the harness's
+    // gcache was 32M; a full run writes more); it is 256M now.
     @ParameterizedTest(name = "{0} of the writer")
-    @EnumSource(value = Fault.class, names = {"KILL", "PAUSE", "BLACKHOLE"})
+    @EnumSource(Fault.class)
     void idleSessionsRunTheirNextStatementOnTheNewWriterWithTheirState(Fault fault) throws Exception {
         try (Connection c = cluster.connect(1); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS " + SCHEMA);
