@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.GaleraCluster;
@@ -24,7 +25,11 @@ import ossidecar.db.galera.GaleraTopology;
 import ossidecar.db.router.DbRouter;
 import ossidecar.db.router.WriterSource;
 
-/** A DB router (writer listener on a port-0 loopback socket) with its Galera topology, over the harness cluster. */
+/**
+ * A DB router with its Galera topology, over the harness cluster: three listeners on port-0
+ * loopback sockets, {@code writer} ({@link #port()}), {@code split} and {@code reader}
+ * ({@link #port(DbRole)}).
+ */
 final class RouterUnderTest implements AutoCloseable {
     /**
      * Above Galera's eviction of a SIGKILLed node, which took 6-11 s on this 2-core machine under
@@ -34,6 +39,8 @@ final class RouterUnderTest implements AutoCloseable {
     static final Duration WRITER_WAIT = Duration.ofSeconds(20);
     /** The cluster is healthy when a test starts a router: its first writer comes within a few polls. */
     private static final Duration FIRST_WRITER = Duration.ofSeconds(30);
+
+    private static final List<DbRole> LISTENERS = List.of(DbRole.WRITER, DbRole.SPLIT, DbRole.READER);
 
     final DbRouter router;
     final GaleraTopology topology;
@@ -55,16 +62,28 @@ final class RouterUnderTest implements AutoCloseable {
      * sessions' backend connections and the Galera monitor go through it.
      */
     static RouterUnderTest start(GaleraCluster cluster, IntUnaryOperator port) throws InterruptedException {
+        return start(cluster, port, UnaryOperator.identity());
+    }
+
+    /** As above, with the config changed by {@code tweak} (splitting settings, say). */
+    static RouterUnderTest startWith(GaleraCluster cluster, UnaryOperator<DbRouterConfig> tweak)
+            throws InterruptedException {
+        return start(cluster, cluster::port, tweak);
+    }
+
+    static RouterUnderTest start(GaleraCluster cluster, IntUnaryOperator port, UnaryOperator<DbRouterConfig> tweak)
+            throws InterruptedException {
         List<BackendNode> nodes = IntStream.rangeClosed(1, cluster.size())
                 .mapToObj(i -> new BackendNode("galera-" + i, new Endpoint("127.0.0.1", port.applyAsInt(i)))).toList();
         // The router's account stores only the mysql.user hash, as an operator's config would.
         DbRouterConfig config = new DbRouterConfig(true,
-                List.of(new DbListener(DbRole.WRITER, new Endpoint("127.0.0.1", 0))), nodes,
+                LISTENERS.stream().map(r -> new DbListener(r, new Endpoint("127.0.0.1", 0))).toList(), nodes,
                 List.of(new DbUser(cluster.user(), null,
                         new Secret(ossidecar.db.protocol.NativePassword.doubleSha1Hash(cluster.password())))),
                 new GaleraMonitorConfig(cluster.user(), new Secret(cluster.password()), Duration.ofMillis(500),
                         Duration.ofSeconds(1), 100),
                 Duration.ofSeconds(3), WRITER_WAIT, true);
+        config = tweak.apply(config);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         GaleraTopology topology = GaleraTopology.start(config, new NodeRegistry("db", meters, Clock.systemUTC()), meters);
         RouterUnderTest r;
@@ -84,8 +103,18 @@ final class RouterUnderTest implements AutoCloseable {
         return r;
     }
 
+    /** The writer listener's port. */
     int port() {
-        return router.port(0);
+        return port(DbRole.WRITER);
+    }
+
+    int port(DbRole role) {
+        return router.port(LISTENERS.indexOf(role));
+    }
+
+    /** A JDBC URL of the listener of {@code role}. */
+    String jdbcUrl(DbRole role, String db) {
+        return "jdbc:mariadb://127.0.0.1:" + port(role) + "/" + db;
     }
 
     String jdbcUrl(String db) {

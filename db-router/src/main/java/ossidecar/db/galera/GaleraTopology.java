@@ -96,9 +96,18 @@ public final class GaleraTopology implements AutoCloseable {
         return election.epoch();
     }
 
-    /** Nodes that may serve reads now (SYNCED or READ_ONLY), in priority order. */
+    /**
+     * Nodes that may serve reads now, in priority order: SYNCED or READ_ONLY (not lagging, not a
+     * donor or joiner, in the primary component) and settled, as a writer must be.
+     */
     public List<BackendNode> readers() {
-        return monitor.readers();
+        List<BackendNode> out = new ArrayList<>(3);
+        for (NodeStatus n : monitor.nodes()) {
+            if (n.state().available() && election.settled(n)) {
+                out.add(n.node());
+            }
+        }
+        return out;
     }
 
     public GaleraMonitor monitor() {

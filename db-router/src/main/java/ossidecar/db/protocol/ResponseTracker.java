@@ -56,6 +56,8 @@ public final class ResponseTracker {
     private int preparedColumns;
     private int statusFlags;
     private int lastErrorCode;
+    /** The last packet was part of a result set's data: column count, column definition or row. */
+    private boolean lastData;
 
     /**
      * @param capabilities the capabilities negotiated on the connection
@@ -104,6 +106,7 @@ public final class ResponseTracker {
      *     sync and must be closed
      */
     public Progress onPacket(ByteBuf payload) {
+        lastData = false;
         int length = payload.readableBytes();
         if (state == State.IDLE) {
             throw new MysqlProtocolException("unexpected server packet of " + length + " bytes: no response pending");
@@ -147,6 +150,14 @@ public final class ResponseTracker {
             case LOCAL_INFILE_RESULT, AUTH_SWITCHED -> Progress.AWAITING_CLIENT;
             default -> Progress.IN_PROGRESS;
         };
+    }
+
+    /**
+     * Whether the last packet was a result set's data (column count, column definition, row),
+     * not an OK, EOF or ERR: what two nodes must agree on for "the same result".
+     */
+    public boolean lastPacketWasResultData() {
+        return lastData;
     }
 
     public boolean complete() {
@@ -214,6 +225,7 @@ public final class ResponseTracker {
         }
         remaining = metadataFollows ? count : 0;
         state = State.COLUMN_DEFS;
+        lastData = true;
         if (remaining == 0) {
             afterColumnDefinitions();
         }
@@ -225,8 +237,7 @@ public final class ResponseTracker {
                 onError(payload);
                 return;
             }
-            case ROW -> {
-            }
+            case ROW -> lastData = state == State.COLUMN_DEFS;
             default -> throw new MysqlProtocolException("end of " + what + "s with " + remaining
                     + " still expected in the " + command + " response");
         }
@@ -266,8 +277,7 @@ public final class ResponseTracker {
 
     private void onRow(ByteBuf payload, int first, int length) {
         switch (ResponseKind.ofRow(first, length, capabilities)) {
-            case ROW -> {
-            }
+            case ROW -> lastData = true;
             case EOF -> endOfResult(EofPacket.peekStatusFlags(payload));
             // under CLIENT_DEPRECATE_EOF this also ends a cursor's definitions (SERVER_STATUS_CURSOR_EXISTS)
             case OK -> endOfResult(OkPacket.peekStatusFlags(payload, capabilities));

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import ossidecar.core.config.BackendNode;
+import ossidecar.core.config.DbRole;
+import ossidecar.core.config.ReadYourWrites;
 import ossidecar.db.protocol.AuthSwitchRequest;
 import ossidecar.db.protocol.Capabilities;
 import ossidecar.db.protocol.Charsets;
@@ -106,6 +108,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private String cutReason;
     /** The backend is being closed because its node is no longer the writer (not a node fault). */
     private boolean leavingOldWriter;
+    /** The backend is being closed because the monitor lost its reader (the monitor knows already). */
+    private boolean leavingReader;
     /** The node refused the command in flight without running it (1047: WSREP not ready, the node left the cluster). */
     private boolean refusedByNode;
     // the command in flight
@@ -161,10 +165,33 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean holdForNext;
     /** The session gave its backend back between transactions (not lost): the next bind is not a failover. */
     private boolean released;
+    // read/write splitting: see RoutingPolicy
+    private final DbRole role;
+    /** The backend was bound for the writer's work (or is the writer): the only one that sees writes. */
+    private boolean boundToWriter;
+    /** The open transaction runs on a reader and may still move to the writer: what it ran there so far. */
+    private ReplayLog replayLog;
+    /** The open transaction was started READ ONLY on a reader: all of it stays there. */
+    private boolean readOnlyTransaction;
+    /** A read of the open transaction already ran: its snapshot is taken, no causality check after it. */
+    private boolean readInTransaction;
+    /** The classification of the COM_QUERY being routed (null for other commands). */
+    private Classification routing;
+    /** The statement in flight goes into the replay log: its payload and its answer's digest. */
+    private byte[] loggedPayload;
+    private ResultDigest loggedDigest;
+    /** The read in flight waits for the router's acknowledged writes first, started when this many had committed. */
+    private long causalSince = -1;
+    /** A write ran on the writer since the session was last outside a transaction. */
+    private boolean pendingWrite;
+    /** The fence number of the session's last committed write (0: none), and when (nanoTime). */
+    private long lastWrite;
+    private long lastWriteAt;
 
-    ClientSession(String id, DbRouterContext router) {
+    ClientSession(String id, DbRouterContext router, DbRole role) {
         this.id = id;
         this.router = router;
+        this.role = role;
         this.connectionId = router.connectionIds().incrementAndGet();
         this.connector = new BackendConnector(router);
     }
@@ -301,29 +328,41 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * {@code failed} at once. Both callbacks run on the session's event loop.
      */
     private void bindWriter(Consumer<BackendConnection> bound, Consumer<MysqlServerException> failed) {
-        bindWriter(System.nanoTime() + router.config().writerWait().toNanos(), false, false, null, bound, failed);
+        bind(false, bound, failed);
     }
 
-    /** {@code pause}: the previous attempt could not reach the writer ({@code lastError}); wait a poll before the next. */
-    private void bindWriter(long deadline, boolean waited, boolean pause, String lastError,
-                            Consumer<BackendConnection> bound, Consumer<MysqlServerException> failed) {
+    /**
+     * As {@link #bindWriter}, or for a read ({@code forRead}): on the reader {@link ReaderChooser}
+     * picks, the writer when no reader is left. A reader that cannot be reached is reported to
+     * the monitor and another is picked, until the same deadline.
+     */
+    private void bind(boolean forRead, Consumer<BackendConnection> bound, Consumer<MysqlServerException> failed) {
+        bind(forRead, System.nanoTime() + router.config().writerWait().toNanos(), false, false, null, bound, failed);
+    }
+
+    /** {@code pause}: the previous attempt could not reach its node ({@code lastError}); wait a poll before the next. */
+    private void bind(boolean forRead, long deadline, boolean waited, boolean pause, String lastError,
+                      Consumer<BackendConnection> bound, Consumer<MysqlServerException> failed) {
         if (state == State.CLOSED) {
             return;
         }
-        BackendNode writer = pause ? null : router.writers().writer();
+        BackendNode writer = pause ? null : forRead
+                ? router.readerChooser().choose(router.writers().readers(), router.writers().writer())
+                : router.writers().writer();
         if (writer == null) {
             if (!waited) {
                 router.metrics().writerWaits.increment();
             }
             if (System.nanoTime() - deadline >= 0) {
                 router.metrics().writerWaitTimeouts.increment();
-                String why = lastError != null ? lastError : "no Galera node can take writes now";
+                String why = lastError != null ? lastError
+                        : forRead ? "no Galera node can serve reads now" : "no Galera node can take writes now";
                 failed.accept(new MysqlServerException(ErrorCodes.ER_UNKNOWN_ERROR.code(),
                         ErrorCodes.ER_UNKNOWN_ERROR.sqlState(), "sidecar DB router: " + why + " (waited "
                         + router.config().writerWait().toSeconds() + " s for a writer; see the sidecar's /status)"));
                 return;
             }
-            client.executor().schedule(() -> bindWriter(deadline, true, false, lastError, bound, failed),
+            client.executor().schedule(() -> bind(forRead, deadline, true, false, lastError, bound, failed),
                     WRITER_POLL_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
@@ -334,10 +373,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                     if (err == null) {
                         if (state == State.CLOSED) {
                             conn.channel().close();
-                        } else if (!conn.node().equals(router.writers().writer())) {
+                        } else if (!forRead && !conn.node().equals(router.writers().writer())) {
                             // the writer moved while this session waited for a connection to the old one
                             conn.channel().close();
-                            bindWriter(deadline, true, false, lastError, bound, failed);
+                            bind(false, deadline, true, false, lastError, bound, failed);
                         } else {
                             bound.accept(conn);
                         }
@@ -349,15 +388,23 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                         failed.accept(e);
                         return;
                     }
-                    LOG.info("[{}] cannot reach writer {}: {}", id, writer.name(), cause.toString());
+                    String what = forRead ? "reader " : "writer ";
+                    LOG.info("[{}] cannot reach {}{}: {}", id, what, writer.name(), cause.toString());
                     router.writers().connectionFailed(writer);
-                    bindWriter(deadline, true, true, "cannot reach writer " + writer.name() + ": " + cause.getMessage(),
+                    bind(forRead, deadline, true, true, "cannot reach " + what + writer.name() + ": " + cause.getMessage(),
                             bound, failed);
                 }));
     }
 
     private void attach(BackendConnection conn) {
+        attach(conn, true);
+    }
+
+    /** {@code forWriter}: bound for the writer's work; a read bound on the writer node counts as that too. */
+    private void attach(BackendConnection conn, boolean forWriter) {
         backend = conn;
+        boundToWriter = forWriter || conn.node().equals(router.writers().writer());
+        router.readerChooser().bound(conn.node());
         tracker = new ResponseTracker(conn.capabilities(), conn.statusFlags());
         conn.channel().pipeline().addLast(BackendRelay.NAME, new BackendRelay());
     }
@@ -379,6 +426,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         StatementKind kind = null;
+        routing = null;
         switch (command) {
             case COM_QUIT -> {
                 close(null);
@@ -403,6 +451,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 pendingChanges = c.sessionChanges();
                 kind = c.kind();
                 pins.note(c);
+                routing = c;
             }
             case COM_STMT_EXECUTE -> kind = prepared.kindOf(payload); // a prepared COMMIT is a COMMIT
             case COM_STMT_SEND_LONG_DATA -> longDataSent = true;
@@ -416,7 +465,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             }
         }
         BackendNode writer = router.writers().writer();
-        if (backend != null && !backend.node().equals(writer) && inTransaction()) {
+        if (backend != null && boundToWriter && !backend.node().equals(writer) && inTransaction()) {
             // the writer moved before this session heard of it: its transaction stays on the old node, cut
             BackendConnection old = backend;
             detach();
@@ -428,15 +477,80 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             answerCut(p, kind);
             return;
         }
-        if (backend == null || !backend.node().equals(writer)) {
-            rebindThenDispatch(p.retain(), command, kind, false);
-            return;
+        RoutingPolicy.Decision d = role == DbRole.WRITER ? RoutingPolicy.WRITER_ROLE
+                : routing != null ? RoutingPolicy.query(role, routing, view())
+                : RoutingPolicy.command(role, command, view());
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("[{}] {} {} -> {}", id, command, kind, d);
+        }
+        switch (d.target()) {
+            case WRITER -> {
+                if (backend == null || !boundToWriter || !backend.node().equals(writer)) {
+                    rebindThenDispatch(p.retain(), command, kind, false, false);
+                    return;
+                }
+            }
+            case READER -> {
+                if (backend == null || (!inTransaction() && (boundToWriter
+                        || !ReaderChooser.serves(router.writers().readers(), backend.node())))) {
+                    rebindThenDispatch(p.retain(), command, kind, false, true);
+                    return;
+                }
+            }
+            case CURRENT -> {
+                if (backend == null) {
+                    rebindThenDispatch(p.retain(), command, kind, false, role != DbRole.WRITER);
+                    return;
+                }
+                if (boundToWriter && !backend.node().equals(writer)) {
+                    rebindThenDispatch(p.retain(), command, kind, false, false);
+                    return;
+                }
+            }
+            case MOVE_TO_WRITER -> {
+                if (d.why() == RoutingPolicy.Why.REPLAY_BUDGET) {
+                    router.metrics().splitPinned.increment();
+                }
+                moveToWriter(p.retain(), command, kind);
+                return;
+            }
+            default -> throw new IllegalStateException("target " + d.target());
         }
         send(p, command, kind, false);
     }
 
+    /** What {@link RoutingPolicy} needs to know about this session now. */
+    private RoutingPolicy.Session view() {
+        RoutingPolicy.Place place;
+        if (!inTransaction() || backend == null) {
+            place = RoutingPolicy.Place.NONE;
+        } else if (boundToWriter) {
+            place = RoutingPolicy.Place.WRITER;
+        } else if (readOnlyTransaction) {
+            place = RoutingPolicy.Place.READER_READ_ONLY;
+        } else {
+            place = RoutingPolicy.Place.READER; // without a log (never expected) a move answers 1213
+        }
+        var split = router.config().split();
+        boolean room = replayLog == null || replayLog.hasRoom(split.maxReplayStatements(), split.maxReplayBytes());
+        boolean onWriter = split.readYourWrites() == ReadYourWrites.WINDOW && lastWriteAt != 0
+                && System.nanoTime() - lastWriteAt < split.writerWindow().toNanos();
+        return new RoutingPolicy.Session(place, autocommit(), pins.pinned(), prepared.size() > 0, room, onWriter);
+    }
+
     /** Sends a command to the bound writer, with a commit marker where a loss would leave its outcome unknown. */
     private void send(MysqlPacket p, CommandType command, StatementKind kind, boolean retry) {
+        if (!boundToWriter) {
+            sendOnReader(p, command, kind);
+            return;
+        }
+        if (command == CommandType.COM_STMT_EXECUTE || command == CommandType.COM_STMT_BULK_EXECUTE
+                || (kind != null && switch (kind) {
+                    case INSERT, UPDATE, DELETE, REPLACE, LOAD_DATA, CALL, EXECUTE, DO, DDL, ACCOUNT, OTHER -> true;
+                    default -> false;
+                })) {
+            pendingWrite = true; // read-your-writes: counted once the session is outside a transaction again
+        }
         boolean markers = router.config().commitMarkers() && router.writers().resolvesCommits();
         if (markers && kind == StatementKind.COMMIT && transactionWrote && inTransaction()) {
             markerThenCommit(p);
@@ -444,6 +558,151 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             wrapAutocommitWrite(p, command, kind);
         } else {
             dispatch(p, command, kind, false);
+        }
+    }
+
+    /**
+     * Sends a command to the session's reader. A statement of a transaction that may still move
+     * to the writer goes into its replay log with its answer's digest; a read that may not see
+     * the router's acknowledged writes yet (read-your-writes) runs as
+     * {@code SET STATEMENT wsrep_sync_wait=1 FOR ...}, so the reader applies them first.
+     */
+    private void sendOnReader(MysqlPacket p, CommandType command, StatementKind kind) {
+        Classification c = routing;
+        if (command == CommandType.COM_QUERY && c != null) {
+            boolean opens = !inTransaction() && (c.startsTransaction() || !autocommit());
+            if (c.readOnlyTransaction() && !inTransaction()) {
+                readOnlyTransaction = true;
+            } else if (!readOnlyTransaction && (inTransaction() || opens) && kind != StatementKind.SET
+                    && kind != StatementKind.USE) {
+                if (replayLog == null && !inTransaction()) {
+                    replayLog = new ReplayLog(kind == StatementKind.BEGIN);
+                }
+                if (replayLog != null) {
+                    loggedPayload = new byte[p.payload().readableBytes()];
+                    p.payload().getBytes(p.payload().readerIndex(), loggedPayload);
+                    loggedDigest = new ResultDigest();
+                }
+            }
+            if (kind == StatementKind.SELECT && !c.multiStatement() && (!inTransaction() || !readInTransaction)) {
+                readInTransaction = inTransaction() || opens;
+                var split = router.config().split();
+                long write = split.global() ? router.fence().lastWrite() : lastWrite;
+                if (split.readYourWrites() == ReadYourWrites.SYNC_WAIT
+                        && router.fence().mustWait(backend.node().name(), write)) {
+                    causalSince = router.fence().lastWrite();
+                    router.metrics().causalReads.increment();
+                    MysqlPacket checked = causal(p);
+                    try {
+                        dispatch(checked, command, kind, false);
+                    } finally {
+                        checked.release();
+                    }
+                    return;
+                }
+            } else if (kind == StatementKind.SELECT) {
+                readInTransaction = true;
+            }
+        }
+        dispatch(p, command, kind, false);
+    }
+
+    private static final byte[] CAUSAL_PREFIX = "SET STATEMENT wsrep_sync_wait=1 FOR ".getBytes(StandardCharsets.US_ASCII);
+
+    /** The query with a causality check in front; the packet is new, the caller's stays as it was. */
+    private MysqlPacket causal(MysqlPacket p) {
+        ByteBuf in = p.payload();
+        ByteBuf out = client.alloc().buffer(in.readableBytes() + CAUSAL_PREFIX.length);
+        out.writeByte(in.getByte(in.readerIndex()));
+        out.writeBytes(CAUSAL_PREFIX);
+        out.writeBytes(in, in.readerIndex() + 1, in.readableBytes() - 1);
+        return new MysqlPacket(p.sequenceId(), out);
+    }
+
+    /**
+     * The session's transaction ran on a reader and reached a statement only the writer may
+     * run: its reader side is rolled back (the connection reset and given back), its statements
+     * run again on the writer and their answers compared ({@link TransactionReplay}). The same:
+     * {@code p} runs on the writer and the client never knows. Different: a concurrent write
+     * changed what the transaction read, so it must not go on: the client gets 1213 for
+     * {@code p}, which oslo.db retries as a deadlock. {@code p} is owned here.
+     */
+    private void moveToWriter(MysqlPacket p, CommandType command, StatementKind kind) {
+        ReplayLog log = replayLog;
+        replayLog = null;
+        readInTransaction = false;
+        BackendConnection reader = backend;
+        String readerName = reader.node().name();
+        detach();
+        release(reader); // COM_RESET_CONNECTION rolls the reader side back
+        state = State.CONNECTING;
+        bind(false, conn -> {
+            if (log == null) {
+                conn.channel().close();
+                movedAndRefused(p, "Galera node " + readerName + " held a transaction the router could not move");
+                return;
+            }
+            TransactionReplay.run(conn, log, autocommit(), router.config().writerWait())
+                    .whenComplete((outcome, err) -> client.executor().execute(() -> {
+                        if (state == State.CLOSED) {
+                            conn.channel().close();
+                            p.release();
+                            return;
+                        }
+                        if (err != null) {
+                            router.metrics().splitMoveFailed.increment();
+                            LOG.info("[{}] moving a transaction from reader {} to the writer failed: {}", id,
+                                    readerName, err.toString());
+                            conn.channel().close();
+                            movedAndRefused(p, "the writer was lost while the transaction moved to it from "
+                                    + readerName);
+                            return;
+                        }
+                        if (!outcome.same()) {
+                            router.metrics().splitMovedConflict.increment();
+                            LOG.debug("[{}] a transaction moved from reader {} read something else on the writer "
+                                    + "(statement {}: {}): answered 1213", id, readerName, outcome.statements(),
+                                    outcome.differedAt());
+                            conn.holds(session.schema(), session.key());
+                            PooledIdleHandler.resetAndPark(conn, router.backends(), router.config().connectTimeout());
+                            movedAndRefused(p, "what this transaction read on " + readerName + " changed before its "
+                                    + "first write (read/write split)");
+                            return;
+                        }
+                        router.metrics().splitMovedClean.increment();
+                        attach(conn, true);
+                        statusFlags = conn.statusFlags();
+                        readInTransaction = true;
+                        try {
+                            send(p, command, kind, false);
+                            backend.channel().flush();
+                        } finally {
+                            p.release();
+                        }
+                    }));
+        }, e -> {
+            router.metrics().splitMoveFailed.increment();
+            movedAndRefused(p, e.serverMessage());
+        });
+    }
+
+    /** The moved transaction cannot go on: rolled back, and {@code p} (released here) gets 1213. */
+    private void movedAndRefused(MysqlPacket p, String why) {
+        try {
+            statusFlags &= ~ServerStatus.SERVER_STATUS_IN_TRANS;
+            transactionWrote = false;
+            pendingWrite = false;
+            forgetTransaction();
+            pendingChanges = List.of();
+            pendingSchema = null;
+            pendingReset = false;
+            sendError(p.nextSequenceId(), ErrorCodes.ER_LOCK_DEADLOCK.code(), ErrorCodes.ER_LOCK_DEADLOCK.sqlState(),
+                    deadlockMessage(why));
+            endOfCommand();
+            state = State.IDLE;
+            client.read();
+        } finally {
+            p.release();
         }
     }
 
@@ -621,6 +880,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         } else {
             statusFlags &= ~ServerStatus.SERVER_STATUS_IN_TRANS;
         }
+        writeSettled();
         if (error != null) {
             dropWrapAnswer();
             holdForNext = false;
@@ -791,12 +1051,22 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * then sends {@code p} (owned here). When no writer comes in time, {@code p} is answered with
      * the error and the session goes on.
      */
-    private void rebindThenDispatch(MysqlPacket p, CommandType command, StatementKind kind, boolean retry) {
+    private void rebindThenDispatch(MysqlPacket p, CommandType command, StatementKind kind, boolean retry,
+                                    boolean forRead) {
         BackendConnection old = backend;
         if (old != null) {
-            // the writer moved while the session was idle: never write to the old node again
             detach();
-            old.channel().close();
+            BackendNode writer = router.writers().writer();
+            boolean healthy = boundToWriter ? old.node().equals(writer)
+                    : router.writers().readers().contains(old.node());
+            if (healthy && !inTransaction() && !pins.pinned() && prepared.size() == 0) {
+                // a switch between reader and writer: the connection goes back to its node's pool as it is
+                old.holds(session.schema(), session.key());
+                PooledIdleHandler.park(old, router.backends());
+            } else {
+                // the writer moved while the session was idle: never write to the old node again
+                old.channel().close();
+            }
         }
         if (!session.replayable()) {
             LOG.warn("[{}] the session set more than {} distinct settings: another backend cannot be given its "
@@ -808,8 +1078,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         state = State.CONNECTING;
         boolean voluntary = released;
         released = false;
-        bindWriter(conn -> {
-            attach(conn);
+        bind(forRead, conn -> {
+            attach(conn, !forRead);
             if (voluntary) {
                 router.metrics().leases.increment();
             } else {
@@ -853,6 +1123,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private void answerCut(MysqlPacket p, StatementKind kind) {
         String why = cutReason;
         cutReason = null;
+        forgetTransaction();
         statusFlags &= ~ServerStatus.SERVER_STATUS_IN_TRANS;
         pendingChanges = List.of();
         pendingSchema = null;
@@ -955,7 +1226,55 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         certRetryPending = false;
     }
 
+    /**
+     * Splitting's bookkeeping once a statement's answer is complete: its digest into the replay
+     * log, the reader proven for read-your-writes, and at the end of a transaction, the log
+     * dropped and a write counted.
+     */
+    private void afterStatement(int error) {
+        if (loggedDigest != null) {
+            loggedDigest.error(error);
+            if (replayLog != null) {
+                replayLog.add(loggedPayload, loggedDigest.finish());
+            }
+            loggedDigest = null;
+            loggedPayload = null;
+        }
+        if (causalSince >= 0) {
+            if (error == 0) {
+                router.fence().proven(backend.node().name(), causalSince);
+            }
+            causalSince = -1;
+        }
+        if (!inTransaction()) {
+            if (!boundToWriter && inFlightInTransaction && (replayLog != null || readOnlyTransaction)) {
+                router.metrics().splitStayedOnReader.increment();
+            }
+            forgetTransaction();
+            writeSettled();
+        }
+    }
+
+    /** The session is outside a transaction: nothing of one is kept for a move. */
+    private void forgetTransaction() {
+        replayLog = null;
+        readOnlyTransaction = false;
+        readInTransaction = false;
+    }
+
+    /** Outside a transaction after a write: the write is counted before its answer is flushed to the client. */
+    private void writeSettled() {
+        if (pendingWrite && !inTransaction()) {
+            pendingWrite = false;
+            lastWrite = router.fence().writeCommitted();
+            lastWriteAt = System.nanoTime();
+        }
+    }
+
     private void endOfCommand() {
+        loggedDigest = null;
+        loggedPayload = null;
+        causalSince = -1;
         endWrap();
         endCertificationRetry();
         dropHeldResponse();
@@ -1025,6 +1344,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (progress == null) {
             return;
         }
+        if (loggedDigest != null && tracker.lastPacketWasResultData()) {
+            loggedDigest.data(p.payload());
+        }
         if (!responsePacketSeen) {
             responsePacketSeen = true;
             if (preparingSql != null) {
@@ -1047,6 +1369,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             if (!inTransaction()) {
                 transactionWrote = false;
             }
+            afterStatement(tracker.lastErrorCode());
             endOfCommand();
             if (tracker.lastErrorCode() == 0) {
                 if (pendingSchema != null) {
@@ -1135,18 +1458,22 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean nodeFault = !leavingOldWriter;
+        boolean readerLost = leavingReader;
         leavingOldWriter = false;
+        leavingReader = false;
         detach();
-        if (nodeFault) {
+        if (nodeFault && !readerLost) {
             router.writers().connectionFailed(conn.node());
         }
-        String why = refusedByNode ? "Galera node " + conn.node().name() + " left the cluster (1047, WSREP not ready)"
+        String why = readerLost ? "the monitor lost Galera node " + conn.node().name() + " (a reader)"
+                : refusedByNode ? "Galera node " + conn.node().name() + " left the cluster (1047, WSREP not ready)"
                 : nodeFault ? "the connection to Galera node " + conn.node().name() + " was lost"
                 : "Galera node " + conn.node().name() + " stopped being the writer";
         if (state == State.IDLE) {
             LostBackend.Action a = LostBackend.decide(LostBackend.Situation.idle(inTransaction(), autocommit()));
             if (a == LostBackend.Action.CUT_NEXT) {
                 cutReason = why;
+                forgetTransaction();
                 router.metrics().cutTransactions.increment();
                 LOG.info("[{}] {} with a transaction open: its next statement gets 1213", id, why);
             } else {
@@ -1175,7 +1502,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 MysqlPacket again = retryCopy;
                 retryCopy = null;
                 router.metrics().retried.increment();
-                rebindThenDispatch(again, inFlightCommand, inFlightKind, true);
+                rebindThenDispatch(again, inFlightCommand, inFlightKind, true, !boundToWriter);
             }
             case ANSWER_DEADLOCK -> {
                 router.metrics().cutTransactions.increment();
@@ -1262,6 +1589,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The router answered the command in flight itself; the session is idle, without a backend. */
     private void commandAnsweredByRouter() {
+        if (!inTransaction()) {
+            forgetTransaction();
+            writeSettled(); // a resolved COMMIT that committed
+        }
         pendingChanges = List.of();
         pendingSchema = null;
         pendingReset = false;
@@ -1281,7 +1612,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         CompletableFuture<LeftOldWriter> left = new CompletableFuture<>();
         client.executor().execute(() -> {
             BackendConnection b = backend;
-            if (b == null || state == State.CLOSED || b.node().equals(router.writers().writer())) {
+            if (b == null || state == State.CLOSED || !boundToWriter || b.node().equals(router.writers().writer())) {
+                // a session on a reader stays there: a writer change is not its business
                 left.complete(LeftOldWriter.NOT_THERE);
                 return;
             }
@@ -1291,6 +1623,25 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             b.channel().close(); // the relay's channelInactive runs backendLost
         });
         return left;
+    }
+
+    /**
+     * The monitor's view changed (any thread). A session on a reader the monitor can no longer
+     * reach leaves it now: a read in flight there is sent again elsewhere, a transaction there
+     * is cut (1213 at its next statement), as for a lost writer. A reader that left the set but
+     * still answers (desynced, lagging, a donor) keeps the transactions it has; the session's
+     * next statement outside a transaction goes elsewhere.
+     */
+    void readersChanged(List<BackendNode> readers) {
+        client.executor().execute(() -> {
+            BackendConnection b = backend;
+            if (b == null || state == State.CLOSED || boundToWriter || readers.contains(b.node())
+                    || !router.writers().down(b.node())) {
+                return;
+            }
+            leavingReader = true;
+            b.channel().close(); // the relay's channelInactive runs backendLost
+        });
     }
 
     /** What a writer change did to a session, for the one log line that sums a change up. */
@@ -1337,9 +1688,11 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             pendingCommit = null;
         }
         BackendConnection b = backend;
+        boolean healthy = b != null && (boundToWriter ? b.node().equals(router.writers().writer())
+                : router.writers().readers().contains(b.node()));
         detach();
         if (b != null) {
-            if (clean && b.node().equals(router.writers().writer())) {
+            if (clean && healthy) {
                 release(b);
             } else {
                 b.channel().close();
@@ -1351,6 +1704,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void detach() {
+        if (backend != null) {
+            router.readerChooser().unbound(backend.node());
+        }
         if (backend != null && backend.channel().pipeline().get(BackendRelay.NAME) != null) {
             backend.channel().pipeline().remove(BackendRelay.NAME);
         }
@@ -1373,7 +1729,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         BackendConnection b = backend;
         if (!router.config().pool().multiplex() || b == null || state != State.IDLE || inTransaction()
                 || cutReason != null || holdForNext || pins.pinned() || prepared.size() > 0 || !session.replayable()
-                || !b.node().equals(router.writers().writer())) {
+                || (boundToWriter ? !b.node().equals(router.writers().writer())
+                        : !router.writers().readers().contains(b.node()))) {
             return;
         }
         detach();

@@ -34,8 +34,9 @@ import ossidecar.db.protocol.MysqlPacketEncoder;
 /**
  * The MySQL-protocol router: one server socket per configured listener, a
  * {@link ClientSession} per client. Each session's backend socket runs on the session's
- * event loop. In this build every role sends statements to the agreed writer; read/write
- * splitting arrives with its own issue.
+ * event loop. The listener's role says where statements go: {@code writer} sends all of them to
+ * the agreed writer; {@code split} and {@code reader} send reads to readers (see
+ * {@link RoutingPolicy}).
  */
 public final class DbRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DbRouter.class);
@@ -63,7 +64,8 @@ public final class DbRouter implements AutoCloseable {
         Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
         DbRouterContext ctx = new DbRouterContext(config, new FrontendAuth(new UserDirectory(config.users())), writers,
                 backends, new DbRouterMetrics(meters), new AtomicReference<>(DbRouterContext.DEFAULT_SERVER_VERSION),
-                new AtomicLong(), sessions, new CertificationRetry(config.certificationRetries()));
+                new AtomicLong(), sessions, new CertificationRetry(config.certificationRetries()),
+                new ReaderChooser(config.split().writerServesReads()), new ReadFence());
         writers.onWriterChange(change -> {
             BackendNode writer = writers.writer();
             backends.retire(n -> n.equals(writer)); // idle connections to the old writer close now
@@ -87,14 +89,14 @@ public final class DbRouter implements AutoCloseable {
                 }
             });
         });
+        writers.onReadersChange(() -> {
+            List<BackendNode> readers = writers.readers();
+            sessions.forEach(s -> s.readersChanged(readers));
+        });
         AtomicLong ids = new AtomicLong();
         List<Channel> servers = new ArrayList<>();
         try {
             for (DbListener l : config.listeners()) {
-                if (l.role() != DbRole.WRITER) {
-                    LOG.warn("db listener {} has role {}: read/write splitting is not in this build, "
-                            + "its statements go to the writer", l.listen(), l.role());
-                }
                 Channel server = new ServerBootstrap()
                         .group(group)
                         .channel(NioServerSocketChannel.class)
@@ -106,7 +108,8 @@ public final class DbRouter implements AutoCloseable {
                             protected void initChannel(SocketChannel ch) {
                                 ch.pipeline().addLast("decoder", new MysqlPacketDecoder(DbRouterContext.MAX_PAYLOAD));
                                 ch.pipeline().addLast("encoder", new MysqlPacketEncoder());
-                                ch.pipeline().addLast("session", new ClientSession("db-s" + ids.incrementAndGet(), ctx));
+                                ch.pipeline().addLast("session", new ClientSession("db-s" + ids.incrementAndGet(), ctx,
+                                        l.role()));
                             }
                         })
                         .bind(l.listen().host(), l.listen().port()).sync().channel();

@@ -37,6 +37,15 @@ final class DbRouterMetrics {
     final Counter certificationSucceeded;
     /** Autocommit writes refused with 1213 every time: the client got the 1213. */
     final Counter certificationExhausted;
+    /** Split transactions that began on a reader, by how they ended. */
+    final Counter splitStayedOnReader;
+    final Counter splitMovedClean;
+    final Counter splitMovedConflict;
+    final Counter splitMoveFailed;
+    /** Reader transactions moved to the writer early because their reads reached the replay bound. */
+    final Counter splitPinned;
+    /** Reads on a reader that waited for the cluster's writes first (read-your-writes, wsrep_sync_wait). */
+    final Counter causalReads;
     private final Map<StatementKey, Counter> statementCounters = new ConcurrentHashMap<>();
 
     private record StatementKey(CommandType command, String node) {
@@ -66,8 +75,26 @@ final class DbRouterMetrics {
                 .description("autocommit writes sent again after Galera refused them with 1213").register(registry);
         certificationSucceeded = certification("succeeded");
         certificationExhausted = certification("exhausted");
+        splitStayedOnReader = split("stayed_on_reader");
+        splitMovedClean = split("moved_clean");
+        splitMovedConflict = split("moved_conflict");
+        splitMoveFailed = split("move_failed");
+        splitPinned = Counter.builder("sidecar.db.split.pinned")
+                .description("reader transactions moved to the writer before their first write because their reads "
+                        + "reached max-replay-statements or max-replay-kib").register(registry);
+        causalReads = Counter.builder("sidecar.db.split.causal.reads")
+                .description("reads on a reader that first waited for the writes this router had acknowledged "
+                        + "(read-your-writes)").register(registry);
         writerWaitTimeouts = Counter.builder("sidecar.db.writer.wait.timeouts")
                 .description("statements that found no writer within writer-wait and got an error").register(registry);
+    }
+
+    private Counter split(String outcome) {
+        return Counter.builder("sidecar.db.split.transactions").tag("outcome", outcome)
+                .description("transactions that began on a reader, by how they ended: stayed_on_reader (committed or "
+                        + "rolled back there), moved_clean (replayed on the writer with the same results), "
+                        + "moved_conflict (results differed: the client got 1213), move_failed (the writer could not "
+                        + "take it: the client got an error)").register(registry);
     }
 
     private Counter certification(String outcome) {

@@ -2,6 +2,7 @@ package ossidecar.db.router;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.function.Consumer;
 import ossidecar.core.config.BackendNode;
 import ossidecar.db.galera.GaleraTopology;
@@ -10,6 +11,24 @@ import ossidecar.db.galera.GaleraTopology;
 public interface WriterSource {
     /** The current writer, or null while no node can take writes. */
     BackendNode writer();
+
+    /**
+     * Nodes that may serve reads now, in priority order (the writer among them). Safe on an event
+     * loop. Without a monitor: the writer alone.
+     */
+    default List<BackendNode> readers() {
+        BackendNode w = writer();
+        return w == null ? List.of() : List.of(w);
+    }
+
+    /** Runs {@code listener} (on any thread) after a node changed state: the readers may have changed. */
+    default void onReadersChange(Runnable listener) {
+    }
+
+    /** Whether the monitor cannot reach {@code node} now (its last poll failed or timed out). */
+    default boolean down(BackendNode node) {
+        return false;
+    }
 
     /**
      * Runs {@code listener} (on any thread) after every change of the writer, including to none,
@@ -44,6 +63,22 @@ public interface WriterSource {
             @Override
             public BackendNode writer() {
                 return topology.writer();
+            }
+
+            @Override
+            public List<BackendNode> readers() {
+                return topology.readers();
+            }
+
+            @Override
+            public void onReadersChange(Runnable listener) {
+                topology.monitor().onStateChange(listener);
+            }
+
+            @Override
+            public boolean down(BackendNode node) {
+                var s = topology.monitor().node(node.name());
+                return s != null && s.state() == ossidecar.db.galera.GaleraState.DOWN;
             }
 
             @Override

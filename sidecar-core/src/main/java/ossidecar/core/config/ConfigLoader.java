@@ -137,7 +137,21 @@ public final class ConfigLoader {
                         s.integer("max-backend-connections", DbPoolConfig.DEFAULT_MAX_BACKEND_CONNECTIONS, 1, 100_000),
                         s.integer("max-waiting", DbPoolConfig.DEFAULT_MAX_WAITING, 0, 1_000_000),
                         s.duration("pool-wait", DbPoolConfig.DEFAULT_POOL_WAIT, Duration.ZERO, HOUR)),
-                s.bool("autocommit-markers", true));
+                s.bool("autocommit-markers", true),
+                split(s.section("split")));
+        s.finish();
+        return c;
+    }
+
+    private static DbSplitConfig split(Section s) {
+        DbSplitConfig d = DbSplitConfig.DEFAULTS;
+        DbSplitConfig c = new DbSplitConfig(
+                s.bool("writer-serves-reads", d.writerServesReads()),
+                s.integer("max-replay-statements", d.maxReplayStatements(), 0, 100_000),
+                (long) s.integer("max-replay-kib", (int) (d.maxReplayBytes() >> 10), 0, 1 << 20) << 10,
+                s.choice("read-your-writes", d.readYourWrites(), ReadYourWrites.class),
+                s.duration("writer-window", d.writerWindow(), Duration.ZERO, Duration.ofHours(1)),
+                s.bool("global", d.global()));
         s.finish();
         return c;
     }

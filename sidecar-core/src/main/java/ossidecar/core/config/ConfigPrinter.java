@@ -56,6 +56,13 @@ public final class ConfigPrinter {
                     "max-backend-connections", d.pool().maxBackendConnections(),
                     "max-waiting", d.pool().maxWaiting(),
                     "pool-wait", Durations.format(d.pool().poolWait()),
+                    "split", map(
+                            "writer-serves-reads", d.split().writerServesReads(),
+                            "max-replay-statements", d.split().maxReplayStatements(),
+                            "max-replay-kib", d.split().maxReplayBytes() >> 10,
+                            "read-your-writes", Choices.spelling(d.split().readYourWrites()),
+                            "writer-window", Durations.format(d.split().writerWindow()),
+                            "global", d.split().global()),
                     "nodes", nodes(d.nodes()),
                     "users", d.users().stream().map(u -> u.password() != null
                             ? map("name", u.name(), "password", u.password().toString())

@@ -15,7 +15,8 @@ public record DbRouterConfig(
         boolean commitMarkers,
         int certificationRetries,
         DbPoolConfig pool,
-        boolean autocommitMarkers) {
+        boolean autocommitMarkers,
+        DbSplitConfig split) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     /**
@@ -33,8 +34,18 @@ public record DbRouterConfig(
 
     public DbRouterConfig {
         listeners = List.copyOf(listeners);
+        split = split == null ? DbSplitConfig.DEFAULTS : split;
         nodes = List.copyOf(nodes);
         users = List.copyOf(users);
+    }
+
+    /** With the default splitting settings. */
+    public DbRouterConfig(boolean enabled, List<DbListener> listeners, List<BackendNode> nodes, List<DbUser> users,
+                          GaleraMonitorConfig monitor, Duration connectTimeout, Duration writerWait,
+                          boolean commitMarkers, int certificationRetries, DbPoolConfig pool,
+                          boolean autocommitMarkers) {
+        this(enabled, listeners, nodes, users, monitor, connectTimeout, writerWait, commitMarkers, certificationRetries,
+                pool, autocommitMarkers, DbSplitConfig.DEFAULTS);
     }
 
     /** With the default writer wait. */
@@ -49,6 +60,18 @@ public record DbRouterConfig(
                           boolean commitMarkers) {
         this(enabled, listeners, nodes, users, monitor, connectTimeout, writerWait, commitMarkers,
                 DEFAULT_CERTIFICATION_RETRIES, DbPoolConfig.DEFAULTS, true);
+    }
+
+    /** The same with other listeners. */
+    public DbRouterConfig withListeners(List<DbListener> other) {
+        return new DbRouterConfig(enabled, other, nodes, users, monitor, connectTimeout, writerWait, commitMarkers,
+                certificationRetries, pool, autocommitMarkers, split);
+    }
+
+    /** The same with other splitting settings. */
+    public DbRouterConfig withSplit(DbSplitConfig other) {
+        return new DbRouterConfig(enabled, listeners, nodes, users, monitor, connectTimeout, writerWait, commitMarkers,
+                certificationRetries, pool, autocommitMarkers, other);
     }
 
     /** Whether autocommit writes are wrapped in a transaction with a commit marker (commit markers on, and this on). */

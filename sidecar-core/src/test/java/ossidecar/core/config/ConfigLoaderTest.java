@@ -97,6 +97,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSplitKeysHaveTheirDefaultsAndCanBeSet() {
+        assertEquals(DbSplitConfig.DEFAULTS, ConfigLoader.parse(VALID, "test").db().split());
+        assertEquals(ReadYourWrites.SYNC_WAIT, DbSplitConfig.DEFAULTS.readYourWrites());
+        String set = VALID.replace("  monitor:\n", """
+                  split:
+                    writer-serves-reads: true
+                    max-replay-statements: 10
+                    max-replay-kib: 64
+                    read-your-writes: window
+                    writer-window: 500ms
+                    global: true
+                  monitor:
+                """);
+        assertEquals(new DbSplitConfig(true, 10, 64 * 1024, ReadYourWrites.WINDOW, Duration.ofMillis(500), true),
+                ConfigLoader.parse(set, "test").db().split());
+        List<String> p = problems(VALID.replace("  monitor:\n", "  split:\n    read-your-writes: gtid\n  monitor:\n"));
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("db.split.read-your-writes"), p.get(0));
+        assertTrue(p.get(0).contains("sync-wait, window, off"), p.get(0));
+    }
+
+    @Test
     void aMissingSectionDisablesThatProxy() {
         SidecarConfig c = ConfigLoader.parse("amqp:\n  nodes: [127.0.0.1:5673]\n", "test");
         assertTrue(c.amqp().enabled());
