@@ -36,7 +36,8 @@ def sqlalchemy_mode(host, port, user, password, schema, rounds):
             values.append([[list(x) for x in rows], int(total), int(after)])
             with conn.begin():
                 count = conn.execute(text("SELECT COUNT(*) FROM split_py WHERE v > 0")).scalar()
-                nodes.append(conn.execute(text("SELECT @@wsrep_node_name")).scalar())
+                # @@ variables differ between nodes: the hint keeps this read where the transaction is
+                nodes.append(conn.execute(text("/* sidecar:route=reader */ SELECT @@wsrep_node_name")).scalar())
             values.append(int(count))
     print(json.dumps({"values": values, "read_only_nodes": nodes}), flush=True)
 
@@ -60,7 +61,7 @@ def oslo_mode(host, split_port, reader_port, user, password, schema, rounds):
         ctx = Context()
         with manager.reader.async_.using(ctx) as session:
             session.execute(text("SELECT COUNT(*) FROM split_py")).scalar()
-            reader_nodes.append(session.execute(text("SELECT @@wsrep_node_name")).scalar())
+            reader_nodes.append(session.execute(text("/* sidecar:route=reader */ SELECT @@wsrep_node_name")).scalar())
     print(json.dumps({"writer_nodes": writer_nodes, "reader_nodes": reader_nodes}), flush=True)
 
 

@@ -46,7 +46,13 @@ import ossidecar.core.config.ReadYourWrites;
  */
 class DbSplitIT {
     private static final String SCHEMA = "split_it";
-    private static final String COUNTERS = "Com_select, Com_insert, Com_update";
+    /**
+     * Statements a node's clients ran, and transactions that committed from there. Not
+     * {@code Com_update}: Galera's appliers count the write-sets they apply from other nodes
+     * in {@code Com_insert}/{@code Com_update} too (seen: 200 on each reader for the writer's
+     * 200 UPDATEs); {@code wsrep_local_commits} counts only the node's own.
+     */
+    private static final String COUNTERS = "Com_select, wsrep_local_commits";
 
     private static GaleraCluster cluster;
 
@@ -71,9 +77,8 @@ class DbSplitIT {
     private static Map<Integer, long[]> counters() throws SQLException {
         Map<Integer, long[]> out = new LinkedHashMap<>();
         for (int i = 1; i <= cluster.size(); i++) {
-            Map<String, String> s = cluster.node(i).globalStatus("Com_select", "Com_insert", "Com_update");
-            out.put(i, new long[] {Long.parseLong(s.get("Com_select")), Long.parseLong(s.get("Com_insert")),
-                Long.parseLong(s.get("Com_update"))});
+            Map<String, String> s = cluster.node(i).globalStatus("Com_select", "wsrep_local_commits");
+            out.put(i, new long[] {Long.parseLong(s.get("com_select")), Long.parseLong(s.get("wsrep_local_commits"))});
         }
         return out;
     }
@@ -82,14 +87,14 @@ class DbSplitIT {
         Map<Integer, long[]> d = new LinkedHashMap<>();
         before.forEach((i, b) -> {
             long[] a = after.get(i);
-            d.put(i, new long[] {a[0] - b[0], a[1] - b[1], a[2] - b[2]});
+            d.put(i, new long[] {a[0] - b[0], a[1] - b[1]});
         });
         return d;
     }
 
     private static String show(Map<Integer, long[]> d) {
         StringBuilder sb = new StringBuilder();
-        d.forEach((i, v) -> sb.append(String.format("galera-%d %s=%d/%d/%d; ", i, COUNTERS, v[0], v[1], v[2])));
+        d.forEach((i, v) -> sb.append(String.format("galera-%d %s=%d/%d; ", i, COUNTERS, v[0], v[1])));
         return sb.toString();
     }
 
@@ -142,11 +147,11 @@ class DbSplitIT {
                 if (i == writer) {
                     // the monitor and the writer election read there too, a few per second
                     assertTrue(d.get(i)[0] < reads / 10, "the writer ran the reads: " + show(d));
-                    assertTrue(d.get(i)[2] >= writes, "the writer ran every UPDATE: " + show(d));
+                    assertTrue(d.get(i)[1] >= writes, "the writer committed every UPDATE: " + show(d));
                 } else {
                     readerSelects += d.get(i)[0];
-                    assertTrue(d.get(i)[0] >= reads / 4, "both readers share the reads: " + show(d));
-                    assertEquals(0, d.get(i)[1] + d.get(i)[2], "a reader ran a write: " + show(d));
+                    assertTrue(d.get(i)[0] >= reads * 4 / 10, "both readers share the reads: " + show(d));
+                    assertEquals(0, d.get(i)[1], "a reader committed a write of its own: " + show(d));
                 }
             }
             assertTrue(readerSelects >= reads, "the readers ran every read: " + show(d));
@@ -170,9 +175,6 @@ class DbSplitIT {
             int vb = value(b, "SELECT v FROM split_race WHERE id = 0");
             assertEquals(0, va);
             assertEquals(0, vb);
-            String readerA = value(a);
-            assertTrue(!readerA.equals(WriterFaults.serverName(writerIndex(router))),
-                    "the transaction's read ran on a reader, not on the writer " + readerA);
             try (Statement s = a.createStatement()) {
                 assertEquals(1, s.executeUpdate("UPDATE split_race SET v = " + (va + 1) + " WHERE id = 0"));
             }
@@ -217,14 +219,6 @@ class DbSplitIT {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             assertTrue(rs.next(), sql);
             return rs.getInt(1);
-        }
-    }
-
-    /** The node the session's open transaction runs on. */
-    private static String value(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@wsrep_node_name")) {
-            rs.next();
-            return rs.getString(1);
         }
     }
 
@@ -469,9 +463,9 @@ class DbSplitIT {
                 () -> why + " galera-" + node + " to leave the readers: " + names(router));
         System.out.printf("split: %s galera-%d left the readers after %d ms%n", why, node,
                 (System.nanoTime() - start) / 1_000_000);
-        long before = Long.parseLong(cluster.node(node).globalStatus("Com_select").get("Com_select"));
+        long before = Long.parseLong(cluster.node(node).globalStatus("Com_select").get("com_select"));
         Thread.sleep(2000);
-        long during = Long.parseLong(cluster.node(node).globalStatus("Com_select").get("Com_select")) - before;
+        long during = Long.parseLong(cluster.node(node).globalStatus("Com_select").get("com_select")) - before;
         assertTrue(during < 50, why + " galera-" + node + " still got " + during + " reads in 2 s");
     }
 

@@ -480,7 +480,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         RoutingPolicy.Decision d = role == DbRole.WRITER ? RoutingPolicy.WRITER_ROLE
                 : routing != null ? RoutingPolicy.query(role, routing, view())
                 : RoutingPolicy.command(role, command, view());
-        if (LOG.isTraceEnabled()) {
+        if (d.why() == RoutingPolicy.Why.HINT_WRITER || d.why() == RoutingPolicy.Why.HINT_READER) {
+            LOG.debug("[{}] routing hint: {} {} -> {}", id, command, kind, d.target());
+        } else if (LOG.isTraceEnabled()) {
             LOG.trace("[{}] {} {} -> {}", id, command, kind, d);
         }
         switch (d.target()) {

@@ -48,19 +48,25 @@ final class ReaderChooser {
         if (!otherReader) {
             return writer;
         }
+        int eligible = writerServesReads || writer == null || !readers.contains(writer)
+                ? readers.size() : readers.size() - 1;
         BackendNode best = null;
         int bestLoad = Integer.MAX_VALUE;
+        int bestPosition = Integer.MAX_VALUE;
+        int start = Math.floorMod(turn, eligible);
         int size = readers.size();
-        int start = Math.floorMod(turn, size);
-        for (int k = 0; k < size; k++) {
-            BackendNode n = readers.get((start + k) % size);
+        for (int k = 0, seen = 0; k < size; k++) {
+            BackendNode n = readers.get(k);
             if (n.equals(writer) && !writerServesReads) {
                 continue;
             }
+            // the eligible nodes in turn, starting at the turn's one: ties go round evenly
+            int position = Math.floorMod(seen++ - start, eligible);
             int l = load.applyAsInt(n);
-            if (l < bestLoad) {
+            if (l < bestLoad || (l == bestLoad && position < bestPosition)) {
                 best = n;
                 bestLoad = l;
+                bestPosition = position;
             }
         }
         return best;

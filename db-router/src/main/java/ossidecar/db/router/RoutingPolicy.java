@@ -67,7 +67,7 @@ final class RoutingPolicy {
     /** Why: for debug logs and the split metrics. */
     enum Why {
         WRITER_ROLE, IN_WRITE_TRANSACTION, PINNED, SERVER_PREPARED, HINT_WRITER, HINT_READER, READ, READ_ONLY_TRANSACTION,
-        OPTIMISTIC, FIRST_WRITE, REPLAY_BUDGET, READ_YOUR_WRITES, WRITE, SESSION_STATE, TRANSACTION_END, OTHER_COMMAND
+        OPTIMISTIC, FIRST_WRITE, REPLAY_BUDGET, NODE_DEPENDENT, READ_YOUR_WRITES, WRITE, SESSION_STATE, TRANSACTION_END, OTHER_COMMAND
     }
 
     record Decision(Target target, Why why) {
@@ -131,11 +131,19 @@ final class RoutingPolicy {
             return away(onReader, onReader ? Why.FIRST_WRITE : Why.WRITE);
         }
         if (onReader) {
+            if (c.nodeDependent() && c.hint() != RouteHint.READER) {
+                // NOW(), RAND(), @@hostname: another answer on the writer would not mean the data changed
+                return new Decision(Target.MOVE_TO_WRITER, Why.NODE_DEPENDENT);
+            }
             return s.replayBudgetLeft() ? new Decision(Target.CURRENT, Why.READ)
                     : new Decision(Target.MOVE_TO_WRITER, Why.REPLAY_BUDGET);
         }
         if (s.readsOnWriter()) {
             return new Decision(Target.WRITER, Why.READ_YOUR_WRITES);
+        }
+        if (!s.autocommit() && c.nodeDependent() && c.hint() != RouteHint.READER) {
+            // it would open a transaction on a reader that could never move clean
+            return new Decision(Target.WRITER, Why.NODE_DEPENDENT);
         }
         Why why = c.hint() == RouteHint.READER && !c.readerEligible() ? Why.HINT_READER
                 : s.autocommit() ? Why.READ : Why.OPTIMISTIC;

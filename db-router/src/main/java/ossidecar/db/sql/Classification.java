@@ -39,6 +39,9 @@ import java.util.Optional;
  * @param createdTemporaryTables tables made by {@code CREATE TEMPORARY TABLE|SEQUENCE}
  * @param droppedTables tables named by {@code DROP [TEMPORARY] TABLE|SEQUENCE}: a temporary
  *     table of that name is gone (DROP TABLE drops a shadowing temporary table first)
+ * @param nodeDependent a read whose answer may differ between nodes holding the same data (the
+ *     clock, random values, {@code @@} variables): fine on a reader alone, but a transaction that
+ *     read it there could not be checked against the writer, so the router moves it first
  */
 public record Classification(
         StatementKind kind,
@@ -54,7 +57,8 @@ public record Classification(
         boolean malformed,
         List<TableName> referencedTables,
         List<TableName> createdTemporaryTables,
-        List<TableName> droppedTables) {
+        List<TableName> droppedTables,
+        boolean nodeDependent) {
 
     public Classification {
         Objects.requireNonNull(kind, "kind");
@@ -69,6 +73,17 @@ public record Classification(
         if (statementCount < 0) {
             throw new IllegalArgumentException("statementCount: " + statementCount + " (expected: >= 0)");
         }
+    }
+
+    /** Without {@code nodeDependent}: as before that field existed. */
+    public Classification(StatementKind kind, Route route, RouteReason reason, RouteHint hint, boolean startsTransaction,
+                          boolean endsTransaction, boolean readOnlyTransaction, List<SessionChange> sessionChanges,
+                          Optional<Boolean> autocommitChange, int statementCount, boolean malformed,
+                          List<TableName> referencedTables, List<TableName> createdTemporaryTables,
+                          List<TableName> droppedTables) {
+        this(kind, route, reason, hint, startsTransaction, endsTransaction, readOnlyTransaction, sessionChanges,
+                autocommitChange, statementCount, malformed, referencedTables, createdTemporaryTables, droppedTables,
+                false);
     }
 
     /** Whether the text holds more than one statement. */

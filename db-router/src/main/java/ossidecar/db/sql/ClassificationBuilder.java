@@ -12,6 +12,7 @@ final class ClassificationBuilder {
     private boolean startsTransaction;
     private boolean endsTransaction;
     private boolean readOnlyTransaction;
+    private boolean nodeDependent;
     private Boolean autocommit;
     private List<SessionChange> sessionChanges;
     private List<TableName> referencedTables;
@@ -98,6 +99,11 @@ final class ClassificationBuilder {
         return this;
     }
 
+    ClassificationBuilder nodeDependent() {
+        nodeDependent = true;
+        return this;
+    }
+
     ClassificationBuilder droppedTable(TableName table) {
         droppedTables = append(droppedTables, table);
         return this;
@@ -112,6 +118,7 @@ final class ClassificationBuilder {
         startsTransaction |= later.startsTransaction;
         endsTransaction |= later.endsTransaction;
         readOnlyTransaction |= later.readOnlyTransaction;
+        nodeDependent |= later.nodeDependent;
         if (later.autocommit != null) {
             autocommit = later.autocommit;
         }
@@ -129,6 +136,7 @@ final class ClassificationBuilder {
         startsTransaction = inner.startsTransaction;
         endsTransaction = inner.endsTransaction;
         readOnlyTransaction = inner.readOnlyTransaction;
+        nodeDependent = inner.nodeDependent;
         autocommit = inner.autocommit;
         sessionChanges = inner.sessionChanges;
         referencedTables = inner.referencedTables;
@@ -141,7 +149,7 @@ final class ClassificationBuilder {
         return new Classification(kind, route, reason, hint, startsTransaction, endsTransaction,
                 readOnlyTransaction, orEmpty(sessionChanges), Optional.ofNullable(autocommit),
                 statementCount, malformed, orEmpty(referencedTables), orEmpty(createdTemporaryTables),
-                orEmpty(droppedTables));
+                orEmpty(droppedTables), nodeDependent);
     }
 
     private static <T> List<T> append(List<T> list, T item) {

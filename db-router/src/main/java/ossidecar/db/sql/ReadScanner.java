@@ -35,6 +35,19 @@ final class ReadScanner {
     private static final KeywordSet SESSION_VARIABLES = new KeywordSet(
             "IDENTITY", "LAST_INSERT_ID", "INSERT_ID", "LAST_GTID", "WARNING_COUNT", "ERROR_COUNT",
             "IN_TRANSACTION", "PSEUDO_THREAD_ID");
+    /**
+     * Answers that differ between nodes or between two runs with the same data: the clock,
+     * random values, and any {@code @@} variable (several name the node). A transaction that
+     * read one on a reader cannot be shown, by running it again on the writer, to have read
+     * what the writer would have given.
+     */
+    private static final KeywordSet VOLATILE_FUNCTIONS = new KeywordSet(
+            "NOW", "SYSDATE", "CURDATE", "CURTIME", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP",
+            "LOCALTIME", "LOCALTIMESTAMP", "UNIX_TIMESTAMP", "UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP", "RAND",
+            "UUID", "UUID_SHORT", "SYS_GUID", "CONNECTION_ID");
+    /** The clock without parentheses. */
+    private static final KeywordSet VOLATILE_WORDS = new KeywordSet(
+            "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP");
     /** Words that end a FROM list at their depth. */
     private static final KeywordSet FROM_LIST_END = new KeywordSet(
             "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "WINDOW", "UNION", "EXCEPT", "INTERSECT",
@@ -46,6 +59,7 @@ final class ReadScanner {
     private final SqlTokens t;
     private RouteReason writerReason;
     private List<TableName> tables;
+    private boolean nodeDependent;
 
     private ReadScanner(SqlTokens tokens) {
         this.t = tokens;
@@ -61,6 +75,11 @@ final class ReadScanner {
     /** The first construct found that needs the writer, or {@code null} for a plain read. */
     RouteReason writerReason() {
         return writerReason;
+    }
+
+    /** Whether the answer may differ between nodes holding the same data: the clock, randomness, {@code @@} variables. */
+    boolean nodeDependent() {
+        return nodeDependent;
     }
 
     /** Tables named, in order of appearance, duplicates kept. */
@@ -89,6 +108,7 @@ final class ReadScanner {
             switch (type) {
                 case USER_VARIABLE -> need(RouteReason.USER_VARIABLE);
                 case SYSTEM_VARIABLE -> {
+                    nodeDependent = true;
                     if (isSessionBoundVariable(i)) {
                         need(RouteReason.SESSION_BOUND);
                     }
@@ -153,6 +173,8 @@ final class ReadScanner {
                         need(RouteReason.SEQUENCE);
                     } else if (t.isSymbol(i + 1, '(')) {
                         function(i);
+                    } else if (VOLATILE_WORDS.containsWord(t, i)) {
+                        nodeDependent = true;
                     } else if (t.isSymbol(i - 1, '.') && SEQUENCE_PSEUDO_COLUMNS.containsWord(t, i)) {
                         need(RouteReason.SEQUENCE);
                     }
@@ -165,6 +187,9 @@ final class ReadScanner {
     }
 
     private void function(int i) {
+        if (VOLATILE_FUNCTIONS.containsWord(t, i)) {
+            nodeDependent = true;
+        }
         if (LOCKING_FUNCTIONS.containsWord(t, i)) {
             need(RouteReason.LOCKING_FUNCTION);
         } else if (SEQUENCE_FUNCTIONS.containsWord(t, i)) {

@@ -124,6 +124,9 @@ final class StatementAnalyzer {
     private ClassificationBuilder read(ClassificationBuilder b, StatementKind kind, int start, int end) {
         ReadScanner scan = ReadScanner.scan(t, start, end);
         b.referencedTables(scan.tables());
+        if (scan.nodeDependent()) {
+            b.nodeDependent();
+        }
         return scan.writerReason() == null ? b.reader(kind, READ) : b.writer(kind, scan.writerReason());
     }
 

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import ossidecar.core.config.BackendNode;
 import ossidecar.core.config.Endpoint;
@@ -31,12 +29,17 @@ class ReaderChooserTest {
     }
 
     @Test
-    void tiesGoRoundInTurn() {
-        Set<BackendNode> seen = new HashSet<>();
-        for (int turn = 0; turn < 4; turn++) {
-            seen.add(ReaderChooser.choose(List.of(A, B, C), A, false, n -> 0, turn));
+    void tiesGoRoundInTurnEvenly() {
+        Map<BackendNode, Integer> picks = new HashMap<>();
+        for (int turn = 0; turn < 6; turn++) {
+            picks.merge(ReaderChooser.choose(List.of(A, B, C), A, false, n -> 0, turn), 1, Integer::sum);
         }
-        assertEquals(Set.of(B, C), seen);
+        assertEquals(Map.of(B, 3, C, 3), picks, "the writer left out, the two readers alike");
+        picks.clear();
+        for (int turn = 0; turn < 6; turn++) {
+            picks.merge(ReaderChooser.choose(List.of(A, B, C), B, true, n -> 0, turn), 1, Integer::sum);
+        }
+        assertEquals(Map.of(A, 2, B, 2, C, 2), picks, "the writer serving reads too");
     }
 
     @Test

@@ -143,6 +143,24 @@ class RoutingPolicyTest {
     }
 
     @Test
+    void aNodeDependentReadNeverEntersATransactionThatMayMove() {
+        // autocommit: a single read, nothing to compare later
+        assertEquals(new Decision(Target.READER, Why.READ), split("SELECT NOW()", AUTOCOMMIT));
+        // it would open a transaction on a reader that could never move clean
+        assertEquals(new Decision(Target.WRITER, Why.NODE_DEPENDENT), split("SELECT NOW()", PYMYSQL));
+        assertEquals(new Decision(Target.MOVE_TO_WRITER, Why.NODE_DEPENDENT),
+                split("SELECT * FROM t WHERE ts > NOW() - INTERVAL 1 HOUR", ON_READER));
+        assertEquals(Target.MOVE_TO_WRITER, target("SELECT @@wsrep_node_name", ON_READER));
+        assertEquals(Target.MOVE_TO_WRITER, target("SELECT RAND(), UUID()", ON_READER));
+        assertEquals(Target.MOVE_TO_WRITER, target("SELECT CURRENT_TIMESTAMP", ON_READER));
+        assertEquals(Target.CURRENT, target("SELECT id FROM t WHERE id = 1", ON_READER));
+        // the operator's hint keeps it there (a later write then answers 1213)
+        assertEquals(Target.CURRENT, target("/* sidecar:route=reader */ SELECT @@wsrep_node_name", ON_READER));
+        // a read-only transaction never moves
+        assertEquals(Target.CURRENT, target("SELECT NOW()", READ_ONLY));
+    }
+
+    @Test
     void theReaderRoleFollowsTheSameRulesAsSplit() {
         // a write on the slave_connection is never lost nor refused: it moves like in split
         assertEquals(new Decision(Target.READER, Why.OPTIMISTIC),

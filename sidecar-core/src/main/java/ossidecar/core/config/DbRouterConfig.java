@@ -68,6 +68,12 @@ public record DbRouterConfig(
                 certificationRetries, pool, autocommitMarkers, split);
     }
 
+    /** The same with another certification retry count. */
+    public DbRouterConfig withCertificationRetries(int retries) {
+        return new DbRouterConfig(enabled, listeners, nodes, users, monitor, connectTimeout, writerWait, commitMarkers,
+                retries, pool, autocommitMarkers, split);
+    }
+
     /** The same with other splitting settings. */
     public DbRouterConfig withSplit(DbSplitConfig other) {
         return new DbRouterConfig(enabled, listeners, nodes, users, monitor, connectTimeout, writerWait, commitMarkers,
