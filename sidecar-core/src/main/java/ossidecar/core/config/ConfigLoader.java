@@ -108,7 +108,7 @@ public final class ConfigLoader {
         List<DbListener> listeners = s.list("listeners", item -> {
             Section l = item.section();
             DbListener listener = new DbListener(
-                    l.choice("role", DbRole.WRITER, DbRole.class),
+                    l.choice("role", DbRole.SPLIT, DbRole.class),
                     l.endpoint("listen", null));
             if (l.present() && !l.has("listen")) {
                 l.problem(l.keyPath("listen"), "missing (write host:port, e.g. 127.0.0.1:3306)");
@@ -117,7 +117,7 @@ public final class ConfigLoader {
             return listener.listen() == null ? null : listener;
         });
         if (enabled && listeners.isEmpty() && !s.has("listeners")) {
-            listeners = List.of(new DbListener(DbRole.WRITER, new Endpoint("127.0.0.1", 3306)));
+            listeners = List.of(new DbListener(DbRole.SPLIT, new Endpoint("127.0.0.1", 3306)));
         } else if (enabled && listeners.isEmpty()) {
             s.problem(s.keyPath("listeners"), "empty: list at least one {role: writer|reader|split, listen: host:port}");
         }

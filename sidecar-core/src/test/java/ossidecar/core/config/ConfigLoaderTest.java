@@ -97,6 +97,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aListenerWithoutARoleSplitsAndSoDoesTheDefaultListener() {
+        SidecarConfig c = ConfigLoader.parse(VALID.replace("- role: writer\n      listen: 127.0.0.1:13306\n",
+                "- listen: 127.0.0.1:13306\n"), "test");
+        assertEquals(DbRole.SPLIT, c.db().listeners().get(0).role());
+        String none = VALID.substring(0, VALID.indexOf("  listeners:"))
+                + VALID.substring(VALID.indexOf("  nodes: [127.0.0.1:23306"));
+        assertEquals(List.of(new DbListener(DbRole.SPLIT, new Endpoint("127.0.0.1", 3306))),
+                ConfigLoader.parse(none, "test").db().listeners());
+    }
+
+    @Test
     void theSplitKeysHaveTheirDefaultsAndCanBeSet() {
         assertEquals(DbSplitConfig.DEFAULTS, ConfigLoader.parse(VALID, "test").db().split());
         assertEquals(ReadYourWrites.SYNC_WAIT, DbSplitConfig.DEFAULTS.readYourWrites());
