@@ -42,8 +42,8 @@ import ossidecar.db.router.WriterSource;
  * 2-core machine the three nodes share the CPU, so spreading reads moves load, and may not
  * add throughput.
  *
- * <p>sysbench runs with {@code --db-ps-mode=disable} for every target: the split listener keeps
- * sessions with server-side prepared statements on the writer in this build.
+ * <p>sysbench's {@code --db-ps-mode} is the fourth argument ({@code auto}, sysbench's default:
+ * server-side prepared statements; {@code disable}: text queries), the same for every target.
  */
 public final class DbSplitBench {
     private static final Pattern QPS = Pattern.compile("queries:\\s+\\d+\\s+\\(([\\d.]+) per sec\\.\\)");
@@ -60,6 +60,7 @@ public final class DbSplitBench {
         Path results = Path.of(args.length > 0 ? args[0] : "results/db-split.md");
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        String psMode = args.length > 3 ? args[3] : "auto";
         int threads = 8;
         Path work = Files.createTempDirectory("db-split-bench");
         // test -> target -> runs of {qps, p95, p99, cpu node1, cpu node2, cpu node3}
@@ -85,7 +86,7 @@ public final class DbSplitBench {
                 try (Haproxy haproxy = Haproxy.start(work, new PortAllocator().allocate(), writerPort)) {
                     Map<String, Integer> ports = Map.of("direct", writerPort, "haproxy", haproxy.port(),
                             "router writer", router.port(0), "router split", router.port(1));
-                    sysbench(work, "oltp_read_write", "prepare", writerPort, galera, threads, seconds, "prepare");
+                    sysbench(work, "oltp_read_write", "prepare", writerPort, galera, threads, seconds, "prepare", psMode);
                     for (int r = 0; r < rounds; r++) {
                         for (String test : TESTS) {
                             for (int k = 0; k < TARGETS.size(); k++) {
@@ -94,7 +95,7 @@ public final class DbSplitBench {
                                         + "...");
                                 long[] before = cpu(galera);
                                 String out = sysbench(work, test, "run", ports.get(target), galera, threads, seconds,
-                                        test + "-" + target.replace(' ', '-') + "-" + r);
+                                        test + "-" + target.replace(' ', '-') + "-" + r, psMode);
                                 long[] after = cpu(galera);
                                 double[] q = new double[6];
                                 q[0] = qps(out);
@@ -114,18 +115,18 @@ public final class DbSplitBench {
                 }
             }
         }
-        String report = report(runs, seconds, threads, rounds, writerName);
+        String report = report(runs, seconds, threads, rounds, writerName, psMode);
         Files.createDirectories(results.toAbsolutePath().getParent());
         Files.writeString(results, report, StandardCharsets.UTF_8);
         System.out.println(report);
     }
 
     private static String sysbench(Path work, String test, String command, int port, GaleraCluster g, int threads,
-                                   int seconds, String label) throws Exception {
+                                   int seconds, String label, String psMode) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("sysbench", test, "--db-driver=mysql", "--mysql-host=127.0.0.1",
                 "--mysql-port=" + port, "--mysql-user=" + g.user(), "--mysql-password=" + g.password(),
                 "--mysql-db=sbtest", "--tables=4", "--table-size=10000", "--threads=" + threads,
-                "--time=" + seconds, "--report-interval=0", "--histogram=on", "--db-ps-mode=disable",
+                "--time=" + seconds, "--report-interval=0", "--histogram=on", "--db-ps-mode=" + psMode,
                 "--mysql-ssl=off", command));
         return BenchProcess.run(cmd, Duration.ofSeconds(seconds + 300), work.resolve("sysbench-" + label + ".log"));
     }
@@ -194,11 +195,12 @@ public final class DbSplitBench {
     }
 
     private static String report(Map<String, Map<String, List<double[]>>> runs, int seconds, int threads, int rounds,
-                                 String writer) {
+                                 String writer, String psMode) {
         StringBuilder b = new StringBuilder("# DB router: read/write splitting\n\n");
         b.append("Run ").append(LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME))
                 .append(" by `bench/db-split.sh`: sysbench 1.0.20 (Debian), ").append(seconds).append(" s per run, ")
-                .append(threads).append(" threads, 4 tables of 10,000 rows, `--db-ps-mode=disable`, ").append(rounds)
+                .append(threads).append(" threads, 4 tables of 10,000 rows, `--db-ps-mode=").append(psMode).append("`, ")
+                .append(rounds)
                 .append(" rounds, the order of the targets rotating each round; a 3-node MariaDB 10.11 Galera cluster ")
                 .append("from the harness (writer ").append(writer).append("), ")
                 .append(Runtime.getRuntime().availableProcessors())

@@ -159,6 +159,96 @@ class DbSplitIT {
     }
 
     /**
+     * Connector/J with server-side prepared statements through split: a prepared SELECT runs on
+     * readers and a prepared UPDATE on the writer, by the nodes' {@code Com_stmt_execute}; a
+     * transaction executing a prepared SELECT and then a prepared UPDATE moves to the writer
+     * clean; statements are prepared once per connection, not again at each switch (the nodes'
+     * {@code Com_stmt_prepare}), and the client's statement ids keep working throughout.
+     */
+    @Test
+    void serverPreparedStatementsRunWhereTheirTextWouldAndMoveWithTheirTransaction() throws Exception {
+        table("split_ps", 10);
+        try (RouterUnderTest router = RouterUnderTest.start(cluster);
+             Connection c = DriverManager.getConnection(router.jdbcUrl(DbRole.SPLIT, SCHEMA)
+                     + "?useServerPrepStmts=true&socketTimeout=30000", cluster.user(), cluster.password());
+             PreparedStatement select = c.prepareStatement("SELECT v FROM split_ps WHERE id = ?");
+             PreparedStatement update = c.prepareStatement("UPDATE split_ps SET v = v + 1 WHERE id = ?")) {
+            int writer = writerIndex(router);
+            Map<Integer, Map<String, String>> before = statementCounters();
+            int reads = 500;
+            int writes = 100;
+            int transactions = 100;
+            for (int i = 0; i < reads; i++) {
+                select.setInt(1, i % 10);
+                try (ResultSet rs = select.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(0, rs.getInt(1));
+                }
+            }
+            for (int i = 0; i < writes; i++) {
+                update.setInt(1, i % 10);
+                assertEquals(1, update.executeUpdate());
+            }
+            c.setAutoCommit(false);
+            for (int i = 0; i < transactions; i++) {
+                int id = i % 10;
+                select.setInt(1, id);
+                int v;
+                try (ResultSet rs = select.executeQuery()) {
+                    assertTrue(rs.next());
+                    v = rs.getInt(1);
+                }
+                update.setInt(1, id);
+                assertEquals(1, update.executeUpdate());
+                try (ResultSet rs = select.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(v + 1, rs.getInt(1), "the transaction reads its own update");
+                }
+                c.commit();
+            }
+            Map<Integer, Map<String, String>> after = statementCounters();
+            StringBuilder shown = new StringBuilder();
+            long readerExecutes = 0;
+            for (int i = 1; i <= cluster.size(); i++) {
+                long executes = diff(before, after, i, "com_stmt_execute");
+                long prepares = diff(before, after, i, "com_stmt_prepare");
+                long commits = diff(before, after, i, "wsrep_local_commits");
+                shown.append(String.format("galera-%d%s executes %d, prepares %d, local commits %d; ", i,
+                        i == writer ? " (writer)" : "", executes, prepares, commits));
+                if (i != writer) {
+                    readerExecutes += executes;
+                    assertEquals(0, commits, "a reader committed a write: " + shown);
+                    assertTrue(prepares <= 4, "statements prepared again and again on a reader: " + shown);
+                }
+            }
+            System.out.printf("split: Connector/J server-prepared, %d reads, %d writes, %d read-write transactions: %s"
+                    + "%s moved clean%n", reads, writes, transactions, shown,
+                    counter(router, "sidecar.db.split.transactions", "moved_clean"));
+            long writerExecutes = diff(before, after, writer, "com_stmt_execute");
+            assertTrue(readerExecutes >= reads + transactions, "the prepared reads ran on readers: " + shown);
+            // the writer: the updates, and each transaction's replayed and final SELECT
+            assertTrue(writerExecutes >= writes + 3L * transactions && writerExecutes < writes + 3L * transactions + 50,
+                    "the prepared writes and the moved transactions ran on the writer: " + shown);
+            assertTrue(diff(before, after, writer, "com_stmt_prepare") <= 4,
+                    "statements prepared again and again on the writer: " + shown);
+            assertEquals(transactions, counter(router, "sidecar.db.split.transactions", "moved_clean"));
+        }
+    }
+
+    private static Map<Integer, Map<String, String>> statementCounters() throws SQLException {
+        Map<Integer, Map<String, String>> out = new LinkedHashMap<>();
+        for (int i = 1; i <= cluster.size(); i++) {
+            out.put(i, cluster.node(i).globalStatus("Com_stmt_execute", "Com_stmt_prepare", "wsrep_local_commits"));
+        }
+        return out;
+    }
+
+    private static long diff(Map<Integer, Map<String, String>> before, Map<Integer, Map<String, String>> after, int i,
+                             String key) {
+        return Long.parseLong(after.get(i).get(key)) - Long.parseLong(before.get(i).get(key));
+    }
+
+    /**
      * Two sessions read the same row in a transaction (autocommit off, as SQLAlchemy does), on a
      * reader; one writes it and commits; the other's write then moves its transaction to the
      * writer, where its read gives another answer: 1213, and its retry succeeds. Had the second

@@ -182,6 +182,13 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private ResultDigest loggedDigest;
     /** The read in flight waits for the router's acknowledged writes first, started when this many had committed. */
     private long causalSince = -1;
+    /**
+     * A session with server-side prepared statements keeps the connection it switched away from
+     * (writer or reader), its statements prepared there, to switch back without preparing them
+     * all again. Never in a transaction; closed when its node stops fitting.
+     */
+    private BackendConnection standby;
+    private boolean standbyToWriter;
     /** A write ran on the writer since the session was last outside a transaction. */
     private boolean pendingWrite;
     /** The fence number of the session's last committed write (0: none), and when (nanoTime). */
@@ -337,7 +344,109 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * the monitor and another is picked, until the same deadline.
      */
     private void bind(boolean forRead, Consumer<BackendConnection> bound, Consumer<MysqlServerException> failed) {
+        BackendConnection kept = takeStandby(forRead);
+        if (kept != null) {
+            // its settings as they were when it was set aside, and the statements prepared since
+            List<String> settings = session.key().equals(kept.stateKey()) ? List.of() : session.replaySql();
+            StateReplay.run(kept, settings, prepared, router.config().connectTimeout())
+                    .whenComplete((conn, err) -> client.executor().execute(() -> {
+                        if (err == null && state != State.CLOSED) {
+                            conn.holds(session.schema(), session.key());
+                            bound.accept(conn);
+                            return;
+                        }
+                        kept.channel().close();
+                        prepared.forget(kept);
+                        if (state != State.CLOSED) {
+                            bind(forRead, System.nanoTime() + router.config().writerWait().toNanos(), false, false,
+                                    null, bound, failed);
+                        }
+                    }));
+            return;
+        }
         bind(forRead, System.nanoTime() + router.config().writerWait().toNanos(), false, false, null, bound, failed);
+    }
+
+    /** The standby connection, taken out of its slot, when it fits a bind for a read or for the writer. */
+    private BackendConnection takeStandby(boolean forRead) {
+        BackendConnection s = standby;
+        if (s == null || !s.isOpen()) {
+            return null;
+        }
+        BackendNode writer = router.writers().writer();
+        boolean fits = forRead ? router.writers().readers().contains(s.node()) : s.node().equals(writer);
+        if (!fits) {
+            return null;
+        }
+        standby = null;
+        if (s.channel().pipeline().get(StandbyWatch.NAME) != null) {
+            s.channel().pipeline().remove(StandbyWatch.NAME);
+        }
+        return s;
+    }
+
+    /**
+     * Sets {@code conn} aside as the standby (a session with prepared statements switching
+     * between reader and writer), replacing any other. It must be outside a transaction.
+     */
+    private void keepAsStandby(BackendConnection conn, boolean toWriter) {
+        closeStandby();
+        standby = conn;
+        standbyToWriter = toWriter;
+        conn.holds(session.schema(), session.key());
+        conn.channel().pipeline().addLast(StandbyWatch.NAME, new StandbyWatch(conn));
+    }
+
+    private void closeStandby() {
+        BackendConnection s = standby;
+        standby = null;
+        if (s != null) {
+            prepared.forget(s);
+            s.channel().close();
+        }
+    }
+
+    /** A COM_STMT_CLOSE goes to the standby too (it has no answer): the statement must not outlive the session there. */
+    private void closeOnStandby(ByteBuf close) {
+        BackendConnection s = standby;
+        if (s == null || close.readableBytes() < 5) {
+            return;
+        }
+        int id = prepared.idOn(close.getIntLE(close.readerIndex() + 1), s);
+        if (id > 0) {
+            ByteBuf out = s.channel().alloc().buffer(5);
+            out.writeByte(CommandType.COM_STMT_CLOSE.code()).writeIntLE(id);
+            s.channel().writeAndFlush(new MysqlPacket(0, out));
+        }
+    }
+
+    /** Watches the standby connection: lost, the slot empties. */
+    private final class StandbyWatch extends ChannelInboundHandlerAdapter {
+        static final String NAME = "standby";
+        private final BackendConnection conn;
+
+        StandbyWatch(BackendConnection conn) {
+            this.conn = conn;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg); // nothing is asked of a standby connection
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (standby == conn) {
+                standby = null;
+            }
+            prepared.forget(conn);
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     /** {@code pause}: the previous attempt could not reach its node ({@code lastError}); wait a poll before the next. */
@@ -453,7 +562,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 pins.note(c);
                 routing = c;
             }
-            case COM_STMT_EXECUTE -> kind = prepared.kindOf(payload); // a prepared COMMIT is a COMMIT
+            case COM_STMT_EXECUTE -> {
+                routing = prepared.classificationOf(payload);
+                kind = routing == null ? null : routing.kind(); // a prepared COMMIT is a COMMIT
+            }
             case COM_STMT_SEND_LONG_DATA -> longDataSent = true;
             case COM_RESET_CONNECTION -> pendingReset = true;
             case COM_BINLOG_DUMP, COM_BINLOG_DUMP_GTID, COM_TABLE_DUMP, COM_REGISTER_SLAVE -> {
@@ -478,7 +590,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         RoutingPolicy.Decision d = role == DbRole.WRITER ? RoutingPolicy.WRITER_ROLE
-                : routing != null ? RoutingPolicy.query(role, routing, view())
+                : command == CommandType.COM_QUERY ? RoutingPolicy.query(role, routing, view())
+                : command == CommandType.COM_STMT_EXECUTE ? RoutingPolicy.execute(role, routing, view())
                 : RoutingPolicy.command(role, command, view());
         if (d.why() == RoutingPolicy.Why.HINT_WRITER || d.why() == RoutingPolicy.Why.HINT_READER) {
             LOG.debug("[{}] routing hint: {} {} -> {}", id, command, kind, d.target());
@@ -537,7 +650,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         boolean room = replayLog == null || replayLog.hasRoom(split.maxReplayStatements(), split.maxReplayBytes());
         boolean onWriter = split.readYourWrites() == ReadYourWrites.WINDOW && lastWriteAt != 0
                 && System.nanoTime() - lastWriteAt < split.writerWindow().toNanos();
-        return new RoutingPolicy.Session(place, autocommit(), pins.pinned(), prepared.size() > 0, room, onWriter);
+        return new RoutingPolicy.Session(place, autocommit(), pins.pinned(), longDataSent, room, onWriter);
     }
 
     /** Sends a command to the bound writer, with a commit marker where a loss would leave its outcome unknown. */
@@ -546,7 +659,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             sendOnReader(p, command, kind);
             return;
         }
-        if (command == CommandType.COM_STMT_EXECUTE || command == CommandType.COM_STMT_BULK_EXECUTE
+        if (command == CommandType.COM_STMT_BULK_EXECUTE || (command == CommandType.COM_STMT_EXECUTE && kind == null)
                 || (kind != null && switch (kind) {
                     case INSERT, UPDATE, DELETE, REPLACE, LOAD_DATA, CALL, EXECUTE, DO, DDL, ACCOUNT, OTHER -> true;
                     default -> false;
@@ -571,7 +684,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private void sendOnReader(MysqlPacket p, CommandType command, StatementKind kind) {
         Classification c = routing;
-        if (command == CommandType.COM_QUERY && c != null) {
+        boolean execute = command == CommandType.COM_STMT_EXECUTE;
+        if ((command == CommandType.COM_QUERY || execute) && c != null) {
             boolean opens = !inTransaction() && (c.startsTransaction() || !autocommit());
             if (c.readOnlyTransaction() && !inTransaction()) {
                 readOnlyTransaction = true;
@@ -594,6 +708,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                         && router.fence().mustWait(backend.node().name(), write)) {
                     causalSince = router.fence().lastWrite();
                     router.metrics().causalReads.increment();
+                    if (execute) {
+                        barrierThenDispatch(p.retain(), command, kind);
+                        return;
+                    }
                     MysqlPacket checked = causal(p);
                     try {
                         dispatch(checked, command, kind, false);
@@ -607,6 +725,58 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             }
         }
         dispatch(p, command, kind, false);
+    }
+
+    private static final String CAUSAL_BARRIER = "SET STATEMENT wsrep_sync_wait=1 FOR SELECT 1";
+
+    /**
+     * A prepared read cannot carry {@code SET STATEMENT}: a causality-checked {@code SELECT 1}
+     * goes first on the same connection, then the execute ({@code p}, owned here). A reader
+     * that cannot catch up in Galera's causal-read timeout answers the execute 1205.
+     */
+    private void barrierThenDispatch(MysqlPacket p, CommandType command, StatementKind kind) {
+        BackendConnection conn = backend;
+        long since = causalSince;
+        causalSince = -1;
+        detach(); // the barrier's answer is not the client's
+        state = State.CONNECTING;
+        StateReplay.run(conn, List.of(CAUSAL_BARRIER), prepared, router.config().writerWait())
+                .whenComplete((c, err) -> client.executor().execute(() -> {
+                    try {
+                        if (state == State.CLOSED) {
+                            conn.channel().close();
+                            return;
+                        }
+                        if (err != null) {
+                            conn.channel().close();
+                            prepared.forget(conn);
+                            loggedDigest = null;
+                            loggedPayload = null;
+                            String why = "reader " + conn.node().name() + " did not apply this router's acknowledged "
+                                    + "writes in time (" + err.getMessage() + ")";
+                            if (inTransaction()) {
+                                // its transaction was on that connection: gone with it
+                                statusFlags &= ~ServerStatus.SERVER_STATUS_IN_TRANS;
+                                forgetTransaction();
+                                router.metrics().cutTransactions.increment();
+                                sendError(p.nextSequenceId(), ErrorCodes.ER_LOCK_DEADLOCK.code(),
+                                        ErrorCodes.ER_LOCK_DEADLOCK.sqlState(), deadlockMessage(why));
+                            } else {
+                                sendError(p.nextSequenceId(), ErrorCodes.ER_LOCK_WAIT_TIMEOUT.code(),
+                                        ErrorCodes.ER_LOCK_WAIT_TIMEOUT.sqlState(), "sidecar DB router: " + why);
+                            }
+                            state = State.IDLE;
+                            client.read();
+                            return;
+                        }
+                        attach(conn, false);
+                        router.fence().proven(conn.node().name(), since);
+                        dispatch(p, command, kind, false);
+                        backend.channel().flush();
+                    } finally {
+                        p.release();
+                    }
+                }));
     }
 
     private static final byte[] CAUSAL_PREFIX = "SET STATEMENT wsrep_sync_wait=1 FOR ".getBytes(StandardCharsets.US_ASCII);
@@ -636,7 +806,21 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         BackendConnection reader = backend;
         String readerName = reader.node().name();
         detach();
-        release(reader); // COM_RESET_CONNECTION rolls the reader side back
+        if (prepared.size() > 0) {
+            // ROLLBACK, and the reader connection kept with its statements for the next read
+            StateReplay.run(reader, List.of("ROLLBACK"), prepared, router.config().connectTimeout())
+                    .whenComplete((c, e) -> client.executor().execute(() -> {
+                        if (e == null && state != State.CLOSED && standby == null
+                                && router.writers().readers().contains(reader.node())) {
+                            keepAsStandby(reader, false);
+                        } else {
+                            reader.channel().close();
+                            prepared.forget(reader);
+                        }
+                    }));
+        } else {
+            release(reader); // COM_RESET_CONNECTION rolls the reader side back
+        }
         state = State.CONNECTING;
         bind(false, conn -> {
             if (log == null) {
@@ -644,7 +828,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 movedAndRefused(p, "Galera node " + readerName + " held a transaction the router could not move");
                 return;
             }
-            TransactionReplay.run(conn, log, autocommit(), router.config().writerWait())
+            TransactionReplay.run(conn, log, autocommit(), router.config().writerWait(), prepared)
                     .whenComplete((outcome, err) -> client.executor().execute(() -> {
                         if (state == State.CLOSED) {
                             conn.channel().close();
@@ -804,7 +988,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 inFlightKind = StatementKind.INSERT;
                 inFlightInTransaction = true;
                 tracker.begin(wrapCommand);
-                ByteBuf translated = prepared.toBackend(wrapCommand, wrapWrite.payload(), client.alloc());
+                ByteBuf translated = prepared.toBackend(wrapCommand, wrapWrite.payload(), client.alloc(), backend);
                 MysqlPacket w = wrapWrite.retainedDuplicate();
                 backend.channel().writeAndFlush(translated == wrapWrite.payload() ? w
                         : new MysqlPacket(wrapWrite.sequenceId(), translated));
@@ -1038,7 +1222,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         router.metrics().statement(command, backend.node().name());
         ResponseTracker.Progress progress = tracker.begin(command);
-        ByteBuf translated = prepared.toBackend(command, p.payload(), client.alloc());
+        if (command == CommandType.COM_STMT_CLOSE) {
+            closeOnStandby(p.payload());
+        }
+        ByteBuf translated = prepared.toBackend(command, p.payload(), client.alloc(), backend);
         backend.channel().write(translated == p.payload() ? p.retain() : new MysqlPacket(p.sequenceId(), translated));
         if (progress != ResponseTracker.Progress.COMPLETE) {
             state = State.IN_COMMAND;
@@ -1065,9 +1252,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 // a switch between reader and writer: the connection goes back to its node's pool as it is
                 old.holds(session.schema(), session.key());
                 PooledIdleHandler.park(old, router.backends());
+            } else if (healthy && !inTransaction() && !pins.pinned() && role != DbRole.WRITER) {
+                keepAsStandby(old, boundToWriter); // its prepared statements, for the switch back
             } else {
                 // the writer moved while the session was idle: never write to the old node again
                 old.channel().close();
+                prepared.forget(old);
             }
         }
         if (!session.replayable()) {
@@ -1112,8 +1302,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         int at = payload.readerIndex();
         if (payload.readableBytes() >= 9 && payload.getUnsignedByte(at) == 0) {
             int backendId = payload.getIntLE(at + 1);
-            StatementKind kind = CLASSIFIER.classify(new String(preparingSql, StandardCharsets.UTF_8)).kind();
-            int clientId = prepared.prepared(preparingSql, payload.getUnsignedShortLE(at + 7), backendId, kind);
+            Classification c = CLASSIFIER.classify(new String(preparingSql, StandardCharsets.UTF_8));
+            int clientId = prepared.prepared(preparingSql, payload.getUnsignedShortLE(at + 7), backendId, c, backend);
             if (clientId != backendId) {
                 payload.setIntLE(at + 1, clientId);
             }
@@ -1381,6 +1571,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                     // COM_RESET_CONNECTION keeps the schema and drops everything else
                     session = new SessionState(session.schema(), session.charset());
                     prepared = new PreparedStatements();
+                    closeStandby(); // its settings and statements are the old session's
                     pins.clear();
                 }
                 session.apply(pendingChanges);
@@ -1417,6 +1608,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         session = new SessionState(change.database(), change.charset());
         prepared = new PreparedStatements();
         pins.clear();
+        closeStandby();
         BackendConnection old = backend;
         detach();
         if (old != null) {
@@ -1459,6 +1651,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (conn != backend || state == State.CLOSED) {
             return;
         }
+        prepared.forget(conn);
         boolean nodeFault = !leavingOldWriter;
         boolean readerLost = leavingReader;
         leavingOldWriter = false;
@@ -1613,6 +1806,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     CompletableFuture<LeftOldWriter> writerChanged() {
         CompletableFuture<LeftOldWriter> left = new CompletableFuture<>();
         client.executor().execute(() -> {
+            if (standby != null && standbyToWriter && !standby.node().equals(router.writers().writer())) {
+                closeStandby(); // never write to the old node again
+            }
             BackendConnection b = backend;
             if (b == null || state == State.CLOSED || !boundToWriter || b.node().equals(router.writers().writer())) {
                 // a session on a reader stays there: a writer change is not its business
@@ -1636,6 +1832,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     void readersChanged(List<BackendNode> readers) {
         client.executor().execute(() -> {
+            if (standby != null && !standbyToWriter && !readers.contains(standby.node())) {
+                closeStandby();
+            }
             BackendConnection b = backend;
             if (b == null || state == State.CLOSED || boundToWriter || readers.contains(b.node())
                     || !router.writers().down(b.node())) {
@@ -1689,6 +1888,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             pendingCommit.release();
             pendingCommit = null;
         }
+        closeStandby();
         BackendConnection b = backend;
         boolean healthy = b != null && (boundToWriter ? b.node().equals(router.writers().writer())
                 : router.writers().readers().contains(b.node()));
@@ -1718,6 +1918,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** Resets an idle backend connection (COM_RESET_CONNECTION) and gives it back to the pool. */
     private void release(BackendConnection conn) {
+        prepared.forget(conn); // the reset drops what it had prepared
         conn.holds(session == null ? conn.schema() : session.schema(), conn.stateKey());
         PooledIdleHandler.resetAndPark(conn, router.backends(), router.config().connectTimeout());
     }

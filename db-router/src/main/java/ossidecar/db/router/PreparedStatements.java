@@ -4,51 +4,59 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ossidecar.db.protocol.CommandType;
+import ossidecar.db.sql.Classification;
+import ossidecar.db.sql.StatementKind;
 
 /**
- * A session's server-side prepared statements, so that they survive a move to another backend:
- * the client keeps the statement ids it was given, the new backend gets every statement
- * prepared again under ids of its own, and commands naming a statement are rewritten.
+ * A session's server-side prepared statements, on every backend connection the session uses:
+ * the client keeps the statement ids it was given; each backend connection (the writer's, a
+ * reader's, the one after a failover) gets the statements prepared under ids of its own, and
+ * commands naming a statement are rewritten for the connection they go to.
  *
- * <p>Until the first move client ids are the backend's (nothing is rewritten). After it, new
- * statements get client ids above every one handed out, so an id the new backend reuses
- * cannot collide with one the client still holds.
+ * <p>While the session has used one connection only, client ids are that backend's (nothing is
+ * rewritten). Once a second connection is involved, new statements get client ids above every
+ * one handed out, so an id a backend reuses cannot collide with one the client still holds.
  *
  * <p>COM_STMT_EXECUTE (MariaDB manual, "COM_STMT_EXECUTE"): 0x17, statement id (4), flags (1),
  * iteration count (4), then when the statement has parameters a null bitmap, the
  * new-params-bound flag (1) and, when that flag is 1, two bytes of type per parameter. A client
- * sends the types once; a backend that prepared the statement anew has never seen them, so the
- * types last sent are put back into the first execute on the new backend.
+ * sends the types once; a connection that prepared the statement anew has never seen them, so
+ * the types last sent are put back into the first execute there.
+ *
+ * <p>Connections are keys by identity. Not thread-safe: the session's event loop only.
  */
 final class PreparedStatements {
-    /** One statement: its SQL, parameter count, the types last sent for it, and whether the current backend has them. */
+    /** One statement: its SQL, parameter count, what it is, the types last sent, and its id on each connection. */
     private static final class Statement {
         final byte[] sql;
         final int params;
-        /** What the statement is (a prepared COMMIT must be treated as one), classified once at prepare. */
-        final ossidecar.db.sql.StatementKind kind;
+        /** What the statement is (a prepared COMMIT must be treated as one; a prepared SELECT may run on a reader). */
+        final Classification classification;
         byte[] types;
-        boolean backendHasTypes;
-        int backendId;
+        final Map<Object, Integer> ids = new IdentityHashMap<>(2);
+        /** Connections that have seen the types. */
+        final Map<Object, Boolean> typed = new IdentityHashMap<>(2);
 
-        Statement(byte[] sql, int params, int backendId, ossidecar.db.sql.StatementKind kind) {
+        Statement(byte[] sql, int params, Classification classification) {
             this.sql = sql;
             this.params = params;
-            this.backendId = backendId;
-            this.kind = kind;
+            this.classification = classification;
         }
     }
 
-    /** A statement to prepare again on a new backend. */
+    /** A statement to prepare on a connection that lacks it. */
     record Reprepare(int clientId, byte[] sql) {
     }
 
     private final Map<Integer, Statement> byClientId = new LinkedHashMap<>();
-    private boolean moved;
+    /** The first connection a statement was prepared on; client ids are its ids until another appears. */
+    private Object first;
+    private boolean several;
     private int nextClientId = 1;
 
     int size() {
@@ -56,57 +64,88 @@ final class PreparedStatements {
     }
 
     /**
-     * The backend answered a COM_STMT_PREPARE of {@code sql} with {@code backendId}; returns the
-     * id the client is to see.
+     * Connection {@code conn} answered a COM_STMT_PREPARE of {@code sql} with {@code backendId};
+     * returns the id the client is to see.
      */
-    int prepared(byte[] sql, int params, int backendId) {
-        return prepared(sql, params, backendId, null);
-    }
-
-    /** As above, remembering what kind of statement it is. */
-    int prepared(byte[] sql, int params, int backendId, ossidecar.db.sql.StatementKind kind) {
-        int clientId = moved ? nextClientId : backendId;
+    int prepared(byte[] sql, int params, int backendId, Classification classification, Object conn) {
+        if (first == null) {
+            first = conn;
+        } else if (first != conn) {
+            several = true;
+        }
+        int clientId = several ? nextClientId : backendId;
         nextClientId = Math.max(nextClientId, clientId + 1);
-        byClientId.put(clientId, new Statement(sql, params, backendId, kind));
+        Statement s = new Statement(sql, params, classification);
+        s.ids.put(conn, backendId);
+        byClientId.put(clientId, s);
         return clientId;
     }
 
-    /** The kind of the statement a COM_STMT_EXECUTE names (null when unknown). */
-    ossidecar.db.sql.StatementKind kindOf(ByteBuf executePayload) {
+    /** The classification of the statement a COM_STMT_EXECUTE names (null when unknown). */
+    Classification classificationOf(ByteBuf executePayload) {
         if (executePayload.readableBytes() < 5) {
             return null;
         }
         Statement s = byClientId.get(executePayload.getIntLE(executePayload.readerIndex() + 1));
-        return s == null ? null : s.kind;
+        return s == null ? null : s.classification;
     }
 
-    /** The session is on a new backend: every statement must be prepared again there. */
-    List<Reprepare> movedToNewBackend() {
-        moved = true;
-        List<Reprepare> out = new ArrayList<>(byClientId.size());
+    /** The kind of the statement a COM_STMT_EXECUTE names (null when unknown). */
+    StatementKind kindOf(ByteBuf executePayload) {
+        Classification c = classificationOf(executePayload);
+        return c == null ? null : c.kind();
+    }
+
+    /** The statements connection {@code conn} does not have yet, to prepare there before it is used. */
+    List<Reprepare> missingOn(Object conn) {
+        List<Reprepare> out = new ArrayList<>();
         byClientId.forEach((id, s) -> {
-            s.backendHasTypes = false;
-            s.backendId = -1;
-            out.add(new Reprepare(id, s.sql));
+            if (!s.ids.containsKey(conn)) {
+                out.add(new Reprepare(id, s.sql));
+            }
         });
+        if (!out.isEmpty() && first != null && first != conn) {
+            several = true;
+        }
         return out;
     }
 
-    /** The new backend prepared the client's statement {@code clientId} as {@code backendId}. */
-    void reprepared(int clientId, int backendId) {
+    /** Connection {@code conn} prepared the client's statement {@code clientId} as {@code backendId}. */
+    void reprepared(int clientId, int backendId, Object conn) {
         Statement s = byClientId.get(clientId);
         if (s != null) {
-            s.backendId = backendId;
+            s.ids.put(conn, backendId);
+            s.typed.remove(conn);
         }
     }
 
+    /** Connection {@code conn} is gone or was reset: what it had prepared is gone with it. */
+    void forget(Object conn) {
+        for (Statement s : byClientId.values()) {
+            s.ids.remove(conn);
+            s.typed.remove(conn);
+        }
+        if (first == conn) {
+            first = null;
+            several = several || !byClientId.isEmpty();
+        }
+    }
+
+    /** The id of the client's statement on {@code conn}, or -1 when it has none there. */
+    int idOn(int clientId, Object conn) {
+        Statement s = byClientId.get(clientId);
+        Integer id = s == null ? null : s.ids.get(conn);
+        return id == null ? -1 : id;
+    }
+
     /**
-     * A client command as the current backend must see it: the statement id translated, the
-     * parameter types put back where the backend lacks them. Returns {@code payload} itself when
-     * nothing changes, else a new buffer (and {@code payload} is left to the caller). Forgets a
-     * statement on COM_STMT_CLOSE. An unknown id passes unchanged: the backend answers it.
+     * A client command as connection {@code conn} must see it: the statement id translated, the
+     * parameter types put back where the connection lacks them. Returns {@code payload} itself
+     * when nothing changes, else a new buffer (and {@code payload} is left to the caller).
+     * Forgets a statement on COM_STMT_CLOSE. An unknown id passes unchanged: the backend
+     * answers it.
      */
-    ByteBuf toBackend(CommandType command, ByteBuf payload, ByteBufAllocator alloc) {
+    ByteBuf toBackend(CommandType command, ByteBuf payload, ByteBufAllocator alloc, Object conn) {
         if (!namesStatement(command) || payload.readableBytes() < 5) {
             return payload;
         }
@@ -116,21 +155,25 @@ final class PreparedStatements {
         if (s == null) {
             return payload;
         }
+        Integer found = s.ids.get(conn);
+        // never prepared there (it failed to prepare again): id 0, which no statement has, so the
+        // backend answers "unknown prepared statement" instead of running another one
+        int backendId = found == null ? 0 : found;
         ByteBuf out = payload;
         if (command == CommandType.COM_STMT_EXECUTE && s.params > 0) {
-            out = withTypes(s, payload, alloc);
+            out = withTypes(s, payload, alloc, conn);
         }
-        if (s.backendId != clientId) {
+        if (backendId != clientId) {
             if (out == payload) {
                 out = payload.copy();
             }
-            out.setIntLE(out.readerIndex() + 1, s.backendId);
+            out.setIntLE(out.readerIndex() + 1, backendId);
         }
         return out;
     }
 
-    /** Records the types an execute carries, or puts the recorded ones back when the backend lacks them. */
-    private ByteBuf withTypes(Statement s, ByteBuf payload, ByteBufAllocator alloc) {
+    /** Records the types an execute carries, or puts the recorded ones back when the connection lacks them. */
+    private ByteBuf withTypes(Statement s, ByteBuf payload, ByteBufAllocator alloc, Object conn) {
         int at = payload.readerIndex();
         int flagAt = at + 1 + 4 + 1 + 4 + (s.params + 7) / 8;
         if (payload.writerIndex() <= flagAt) {
@@ -141,11 +184,11 @@ final class PreparedStatements {
             if (payload.writerIndex() >= flagAt + 1 + typesLength) {
                 s.types = new byte[typesLength];
                 payload.getBytes(flagAt + 1, s.types);
-                s.backendHasTypes = true;
+                s.typed.put(conn, Boolean.TRUE);
             }
             return payload;
         }
-        if (s.backendHasTypes || s.types == null) {
+        if (s.typed.containsKey(conn) || s.types == null) {
             return payload;
         }
         ByteBuf out = alloc.buffer(payload.readableBytes() + typesLength);
@@ -153,11 +196,11 @@ final class PreparedStatements {
         out.writeByte(1);
         out.writeBytes(s.types);
         out.writeBytes(payload, flagAt + 1, payload.writerIndex() - flagAt - 1);
-        s.backendHasTypes = true;
+        s.typed.put(conn, Boolean.TRUE);
         return out;
     }
 
-    /** The client-visible id for a backend id in a prepare answer (the same until the first move). */
+    /** Commands that name a prepared statement by id. */
     static boolean namesStatement(CommandType command) {
         return switch (command) {
             case COM_STMT_EXECUTE, COM_STMT_CLOSE, COM_STMT_RESET, COM_STMT_SEND_LONG_DATA, COM_STMT_FETCH -> true;
@@ -165,10 +208,10 @@ final class PreparedStatements {
         };
     }
 
-    /** For tests and logs: client id to backend id. */
-    Map<Integer, Integer> mapping() {
+    /** For tests and logs: client id to its id on {@code conn}. */
+    Map<Integer, Integer> mapping(Object conn) {
         Map<Integer, Integer> m = new HashMap<>();
-        byClientId.forEach((id, s) -> m.put(id, s.backendId));
+        byClientId.forEach((id, s) -> m.put(id, s.ids.getOrDefault(conn, -1)));
         return m;
     }
 }

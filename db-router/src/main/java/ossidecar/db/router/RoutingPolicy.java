@@ -40,11 +40,11 @@ final class RoutingPolicy {
      * @param autocommit        session autocommit (off: every statement opens a transaction, as PyMySQL does)
      * @param pinnedToWriter    it holds state only its writer connection has: a temporary table,
      *                          LOCK TABLES, a named lock, a user variable, SQL-level prepared statements
-     * @param serverPrepared    it has server-side prepared statements (they live on the writer in this build)
+     * @param longData          COM_STMT_SEND_LONG_DATA went to the writer for the next execute
      * @param replayBudgetLeft  its reader transaction may still grow (statements and result bytes under the bound)
      * @param readsOnWriter     read-your-writes keeps its reads on the writer for now
      */
-    record Session(Place place, boolean autocommit, boolean pinnedToWriter, boolean serverPrepared,
+    record Session(Place place, boolean autocommit, boolean pinnedToWriter, boolean longData,
                    boolean replayBudgetLeft, boolean readsOnWriter) {
 
         static Session idle(boolean autocommit) {
@@ -66,7 +66,7 @@ final class RoutingPolicy {
 
     /** Why: for debug logs and the split metrics. */
     enum Why {
-        WRITER_ROLE, IN_WRITE_TRANSACTION, PINNED, SERVER_PREPARED, HINT_WRITER, HINT_READER, READ, READ_ONLY_TRANSACTION,
+        WRITER_ROLE, IN_WRITE_TRANSACTION, PINNED, LONG_DATA, HINT_WRITER, HINT_READER, READ, READ_ONLY_TRANSACTION,
         OPTIMISTIC, FIRST_WRITE, REPLAY_BUDGET, NODE_DEPENDENT, READ_YOUR_WRITES, WRITE, SESSION_STATE, TRANSACTION_END, OTHER_COMMAND
     }
 
@@ -95,8 +95,8 @@ final class RoutingPolicy {
             }
         }
         boolean onReader = s.place() == Place.READER;
-        if (s.pinnedToWriter() || s.serverPrepared()) {
-            return away(onReader, s.pinnedToWriter() ? Why.PINNED : Why.SERVER_PREPARED);
+        if (s.pinnedToWriter()) {
+            return away(onReader, Why.PINNED);
         }
         if (c.hint() == RouteHint.WRITER) {
             return away(onReader, Why.HINT_WRITER);
@@ -151,20 +151,38 @@ final class RoutingPolicy {
     }
 
     /**
-     * The decision for a command other than COM_QUERY: prepared statements live on the writer;
-     * the rest (COM_INIT_DB, COM_FIELD_LIST, COM_STATISTICS...) runs where the session is.
+     * The decision for a COM_STMT_EXECUTE of a statement classified {@code c} at its prepare (null
+     * when the router does not know the id: it runs where the session is, and the backend answers).
+     * The same rules as for the statement's text, except after COM_STMT_SEND_LONG_DATA, which went
+     * to the writer with the value this execute binds.
+     */
+    static Decision execute(DbRole role, Classification c, Session s) {
+        if (role == DbRole.WRITER) {
+            return WRITER_ROLE;
+        }
+        if (s.longData() && s.place() != Place.READER_READ_ONLY) {
+            return away(s.place() == Place.READER, Why.LONG_DATA);
+        }
+        return c == null ? new Decision(Target.CURRENT, Why.OTHER_COMMAND) : query(role, c, s);
+    }
+
+    /**
+     * The decision for a command other than COM_QUERY and COM_STMT_EXECUTE: a prepare runs where
+     * the session is (each node the session uses gets its statements prepared); long data goes
+     * to the writer, as blobs go with writes; the rest (COM_INIT_DB, COM_FIELD_LIST, fetch,
+     * reset, close...) runs where the session is.
      */
     static Decision command(DbRole role, CommandType command, Session s) {
-        if (role == DbRole.WRITER || s.place() == Place.WRITER) {
-            return new Decision(Target.WRITER, role == DbRole.WRITER ? Why.WRITER_ROLE : Why.IN_WRITE_TRANSACTION);
+        if (role == DbRole.WRITER) {
+            return WRITER_ROLE;
         }
-        return switch (command) {
-            case COM_STMT_PREPARE, COM_STMT_EXECUTE, COM_STMT_BULK_EXECUTE, COM_STMT_SEND_LONG_DATA, COM_STMT_FETCH,
-                 COM_STMT_RESET, COM_STMT_CLOSE -> s.place() == Place.READER_READ_ONLY
-                    ? new Decision(Target.CURRENT, Why.READ_ONLY_TRANSACTION)
-                    : away(s.place() == Place.READER, Why.SERVER_PREPARED);
-            default -> new Decision(Target.CURRENT, Why.OTHER_COMMAND);
-        };
+        if (s.place() == Place.WRITER) {
+            return new Decision(Target.WRITER, Why.IN_WRITE_TRANSACTION);
+        }
+        if (command == CommandType.COM_STMT_SEND_LONG_DATA && s.place() != Place.READER_READ_ONLY) {
+            return away(s.place() == Place.READER, Why.LONG_DATA);
+        }
+        return new Decision(Target.CURRENT, Why.OTHER_COMMAND);
     }
 
     /** To the writer: a move if the session's transaction is on a reader. */

@@ -48,7 +48,10 @@ final class StateReplay extends ChannelInboundHandlerAdapter {
         this.resetFirst = reset;
         this.statements = new ArrayDeque<>(statements);
         this.prepared = prepared;
-        this.prepares = new ArrayDeque<>(prepared.size() == 0 ? List.of() : prepared.movedToNewBackend());
+        if (reset) {
+            prepared.forget(conn); // COM_RESET_CONNECTION drops the connection's prepared statements
+        }
+        this.prepares = new ArrayDeque<>(prepared.size() == 0 ? List.of() : prepared.missingOn(conn));
     }
 
     /**
@@ -63,7 +66,7 @@ final class StateReplay extends ChannelInboundHandlerAdapter {
     /** As above, resetting the connection first when {@code reset} (COM_RESET_CONNECTION keeps the schema). */
     static CompletableFuture<BackendConnection> run(BackendConnection conn, boolean reset, List<String> statements,
                                                     PreparedStatements prepared, Duration timeout) {
-        if (!reset && statements.isEmpty() && prepared.size() == 0) {
+        if (!reset && statements.isEmpty() && (prepared.size() == 0 || prepared.missingOn(conn).isEmpty())) {
             return CompletableFuture.completedFuture(conn);
         }
         StateReplay replay = new StateReplay(conn, reset, statements, prepared);
@@ -125,7 +128,7 @@ final class StateReplay extends ChannelInboundHandlerAdapter {
             ByteBuf payload = p.payload();
             if (firstPacket && currentPrepare != null && payload.readableBytes() >= 5
                     && payload.getUnsignedByte(payload.readerIndex()) == 0) {
-                prepared.reprepared(currentPrepare.clientId(), payload.getIntLE(payload.readerIndex() + 1));
+                prepared.reprepared(currentPrepare.clientId(), payload.getIntLE(payload.readerIndex() + 1), conn);
             }
             firstPacket = false;
             if (tracker.onPacket(payload) != ResponseTracker.Progress.COMPLETE) {

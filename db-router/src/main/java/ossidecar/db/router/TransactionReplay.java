@@ -36,6 +36,7 @@ final class TransactionReplay extends ChannelInboundHandlerAdapter {
 
     private final BackendConnection conn;
     private final ReplayLog log;
+    private final PreparedStatements prepared;
     private final CompletableFuture<Outcome> done = new CompletableFuture<>();
     private boolean startFirst;
     private int index = -1;
@@ -43,15 +44,25 @@ final class TransactionReplay extends ChannelInboundHandlerAdapter {
     private ResultDigest digest;
     private ScheduledFuture<?> deadline;
 
-    private TransactionReplay(BackendConnection conn, ReplayLog log, boolean startFirst) {
+    private TransactionReplay(BackendConnection conn, ReplayLog log, boolean startFirst, PreparedStatements prepared) {
         this.conn = conn;
         this.log = log;
+        this.prepared = prepared;
         this.startFirst = startFirst;
     }
 
     /** Replays {@code log} on {@code conn} (on its event loop); {@code autocommit}: the session's setting. */
     static CompletableFuture<Outcome> run(BackendConnection conn, ReplayLog log, boolean autocommit, Duration timeout) {
-        TransactionReplay r = new TransactionReplay(conn, log, autocommit && !log.explicitBegin());
+        return run(conn, log, autocommit, timeout, new PreparedStatements());
+    }
+
+    /**
+     * As above; executes of prepared statements in the log name the client's ids, which
+     * {@code prepared} translates for {@code conn} (where they must be prepared already).
+     */
+    static CompletableFuture<Outcome> run(BackendConnection conn, ReplayLog log, boolean autocommit, Duration timeout,
+                                          PreparedStatements prepared) {
+        TransactionReplay r = new TransactionReplay(conn, log, autocommit && !log.explicitBegin(), prepared);
         conn.channel().eventLoop().execute(() -> r.start(timeout));
         return r.done;
     }
@@ -81,8 +92,9 @@ final class TransactionReplay extends ChannelInboundHandlerAdapter {
             }
             body = log.entries().get(index).payload();
         }
+        CommandType command = body == null ? CommandType.COM_QUERY : CommandType.of(body[0]);
         tracker = new ResponseTracker(conn.capabilities(), conn.statusFlags());
-        tracker.begin(CommandType.COM_QUERY);
+        tracker.begin(command);
         digest = new ResultDigest();
         ByteBuf out;
         if (body == null) {
@@ -91,6 +103,11 @@ final class TransactionReplay extends ChannelInboundHandlerAdapter {
         } else {
             out = conn.channel().alloc().buffer(body.length);
             out.writeBytes(body); // the command byte is part of the logged payload
+            ByteBuf translated = prepared.toBackend(command, out, conn.channel().alloc(), conn);
+            if (translated != out) {
+                out.release();
+                out = translated;
+            }
         }
         conn.channel().writeAndFlush(new MysqlPacket(0, out));
         conn.channel().read();

@@ -15,6 +15,9 @@ import ossidecar.db.protocol.CommandType;
 
 class PreparedStatementsTest {
     private final PreparedStatements ps = new PreparedStatements();
+    /** Two backend connections, as identities: the first one, and the one after a move. */
+    private final Object first = new Object();
+    private final Object second = new Object();
     private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
 
     private static byte[] sql(String s) {
@@ -35,9 +38,9 @@ class PreparedStatementsTest {
 
     @Test
     void beforeAnyMoveIdsAndPacketsPassUnchanged() {
-        assertEquals(7, ps.prepared(sql("SELECT ?"), 1, 7));
+        assertEquals(7, ps.prepared(sql("SELECT ?"), 1, 7, null, first));
         ByteBuf close = Unpooled.buffer().writeByte(CommandType.COM_STMT_CLOSE.code()).writeIntLE(7);
-        assertSame(close, ps.toBackend(CommandType.COM_STMT_CLOSE, close, alloc));
+        assertSame(close, ps.toBackend(CommandType.COM_STMT_CLOSE, close, alloc, first));
         assertEquals(0, ps.size(), "closed statements are forgotten");
     }
 
@@ -45,39 +48,64 @@ class PreparedStatementsTest {
     void afterAMoveTheClientsIdsMapToTheNewBackendsAndTheTypesComeBack() {
         byte[] types = {3, 0, (byte) 253, 0};
         byte[] values = {1, 0, 0, 0, 1, 'x'};
-        assertEquals(1, ps.prepared(sql("UPDATE t SET a=? WHERE b=?"), 2, 1));
-        ByteBuf first = execute(1, types, values);
-        assertSame(first, ps.toBackend(CommandType.COM_STMT_EXECUTE, first, alloc), "types recorded, nothing rewritten");
+        assertEquals(1, ps.prepared(sql("UPDATE t SET a=? WHERE b=?"), 2, 1, null, first));
+        ByteBuf firstExecute = execute(1, types, values);
+        assertSame(firstExecute, ps.toBackend(CommandType.COM_STMT_EXECUTE, firstExecute, alloc, first),
+                "types recorded, nothing rewritten");
 
-        List<PreparedStatements.Reprepare> again = ps.movedToNewBackend();
+        List<PreparedStatements.Reprepare> again = ps.missingOn(second);
         assertEquals(1, again.size());
         assertEquals("UPDATE t SET a=? WHERE b=?", new String(again.get(0).sql(), StandardCharsets.UTF_8));
-        ps.reprepared(1, 40);
-        assertEquals(Map.of(1, 40), ps.mapping());
+        assertEquals(List.of(), ps.missingOn(first), "the first connection has it");
+        ps.reprepared(1, 40, second);
+        assertEquals(Map.of(1, 40), ps.mapping(second));
+        assertEquals(Map.of(1, 1), ps.mapping(first), "each connection keeps its own id");
 
         ByteBuf later = execute(1, null, values);
-        ByteBuf sent = ps.toBackend(CommandType.COM_STMT_EXECUTE, later, alloc);
+        ByteBuf sent = ps.toBackend(CommandType.COM_STMT_EXECUTE, later, alloc, second);
         assertEquals(ByteBufUtil.hexDump(execute(40, types, values)), ByteBufUtil.hexDump(sent),
                 "id 40 on the new backend, with the types it never saw");
         ByteBuf next = execute(1, null, values);
         assertEquals(ByteBufUtil.hexDump(execute(40, null, values)),
-                ByteBufUtil.hexDump(ps.toBackend(CommandType.COM_STMT_EXECUTE, next, alloc)), "types only once");
+                ByteBufUtil.hexDump(ps.toBackend(CommandType.COM_STMT_EXECUTE, next, alloc, second)), "types only once");
+        ByteBuf back = execute(1, null, values);
+        assertSame(back, ps.toBackend(CommandType.COM_STMT_EXECUTE, back, alloc, first),
+                "back on the first connection: its id, and it has the types");
     }
 
     @Test
     void aStatementPreparedAfterAMoveGetsAClientIdThatCannotCollide() {
-        ps.prepared(sql("SELECT 1"), 0, 1);
-        ps.prepared(sql("SELECT 2"), 0, 2);
-        ps.movedToNewBackend();
-        ps.reprepared(1, 1);
-        ps.reprepared(2, 2);
-        assertEquals(3, ps.prepared(sql("SELECT 3"), 0, 1), "the new backend reuses 1; the client gets 3");
-        assertEquals(Map.of(1, 1, 2, 2, 3, 1), ps.mapping());
+        ps.prepared(sql("SELECT 1"), 0, 1, null, first);
+        ps.prepared(sql("SELECT 2"), 0, 2, null, first);
+        ps.missingOn(second);
+        ps.reprepared(1, 5, second);
+        ps.reprepared(2, 6, second);
+        assertEquals(3, ps.prepared(sql("SELECT 3"), 0, 1, null, second), "the second backend's 1; the client gets 3");
+        assertEquals(Map.of(1, 5, 2, 6, 3, 1), ps.mapping(second));
+        assertEquals(Map.of(1, 1, 2, 2, 3, -1), ps.mapping(first));
+        assertEquals(List.of(3), ps.missingOn(first).stream().map(PreparedStatements.Reprepare::clientId).toList());
+    }
+
+    @Test
+    void aStatementNeverPreparedOnAConnectionIsSentThereAsIdZeroNotAsSomeoneElses() {
+        ps.prepared(sql("SELECT 1"), 0, 1, null, first);
+        ps.missingOn(second); // and never prepared there
+        ByteBuf exec = Unpooled.buffer().writeByte(CommandType.COM_STMT_EXECUTE.code()).writeIntLE(1).writeByte(0)
+                .writeIntLE(1);
+        assertEquals(0, ps.toBackend(CommandType.COM_STMT_EXECUTE, exec, alloc, second).getIntLE(1));
+    }
+
+    @Test
+    void aResetConnectionForgetsItsStatements() {
+        ps.prepared(sql("SELECT 1"), 0, 1, null, first);
+        ps.forget(first);
+        assertEquals(1, ps.missingOn(first).size());
+        assertEquals(-1, ps.idOn(1, first));
     }
 
     @Test
     void anExecuteNamesTheKindOfItsStatement() {
-        ps.prepared(sql("COMMIT"), 0, 5, ossidecar.db.sql.StatementKind.COMMIT);
+        ps.prepared(sql("COMMIT"), 0, 5, new ossidecar.db.sql.StatementClassifier().classify("COMMIT"), first);
         ByteBuf exec = Unpooled.buffer().writeByte(CommandType.COM_STMT_EXECUTE.code()).writeIntLE(5).writeByte(0)
                 .writeIntLE(1);
         assertEquals(ossidecar.db.sql.StatementKind.COMMIT, ps.kindOf(exec));
@@ -87,6 +115,6 @@ class PreparedStatementsTest {
     @Test
     void anUnknownIdPassesForTheBackendToAnswer() {
         ByteBuf reset = Unpooled.buffer().writeByte(CommandType.COM_STMT_RESET.code()).writeIntLE(99);
-        assertSame(reset, ps.toBackend(CommandType.COM_STMT_RESET, reset, alloc));
+        assertSame(reset, ps.toBackend(CommandType.COM_STMT_RESET, reset, alloc, first));
     }
 }

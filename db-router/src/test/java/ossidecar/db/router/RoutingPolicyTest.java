@@ -104,17 +104,34 @@ class RoutingPolicyTest {
     }
 
     @Test
-    void pinnedSessionsAndServerPreparedStatementsStayOnTheWriter() {
+    void pinnedSessionsStayOnTheWriter() {
         Session pinned = new Session(Place.NONE, true, true, false, true, false);
         assertEquals(new Decision(Target.WRITER, Why.PINNED), split("SELECT 1 FROM t", pinned));
         Session pinnedOnReader = new Session(Place.READER, false, true, false, true, false);
         assertEquals(new Decision(Target.MOVE_TO_WRITER, Why.PINNED), split("SELECT 1 FROM t", pinnedOnReader));
-        Session prepared = new Session(Place.NONE, true, false, true, true, false);
-        assertEquals(new Decision(Target.WRITER, Why.SERVER_PREPARED), split("SELECT 1 FROM t", prepared));
-        assertEquals(new Decision(Target.WRITER, Why.SERVER_PREPARED),
+    }
+
+    @Test
+    void preparedStatementsRunWhereTheirTextWouldAndArePreparedWhereTheSessionIs() {
+        var select = CLASSIFIER.classify("SELECT v FROM t WHERE id = ?");
+        var update = CLASSIFIER.classify("UPDATE t SET v = ? WHERE id = ?");
+        assertEquals(new Decision(Target.CURRENT, Why.OTHER_COMMAND),
                 RoutingPolicy.command(DbRole.SPLIT, CommandType.COM_STMT_PREPARE, AUTOCOMMIT));
-        assertEquals(new Decision(Target.MOVE_TO_WRITER, Why.SERVER_PREPARED),
-                RoutingPolicy.command(DbRole.SPLIT, CommandType.COM_STMT_EXECUTE, ON_READER));
+        assertEquals(new Decision(Target.READER, Why.READ), RoutingPolicy.execute(DbRole.SPLIT, select, AUTOCOMMIT));
+        assertEquals(new Decision(Target.READER, Why.OPTIMISTIC), RoutingPolicy.execute(DbRole.SPLIT, select, PYMYSQL));
+        assertEquals(new Decision(Target.CURRENT, Why.READ), RoutingPolicy.execute(DbRole.SPLIT, select, ON_READER));
+        assertEquals(new Decision(Target.WRITER, Why.WRITE), RoutingPolicy.execute(DbRole.SPLIT, update, AUTOCOMMIT));
+        assertEquals(new Decision(Target.MOVE_TO_WRITER, Why.FIRST_WRITE),
+                RoutingPolicy.execute(DbRole.SPLIT, update, ON_READER));
+        assertEquals(RoutingPolicy.WRITER_ROLE, RoutingPolicy.execute(DbRole.WRITER, select, AUTOCOMMIT));
+        // an id the router does not know: where the session is, for the backend to answer
+        assertEquals(Target.CURRENT, RoutingPolicy.execute(DbRole.SPLIT, null, AUTOCOMMIT).target());
+        // long data goes with the write it is for
+        Session longData = new Session(Place.READER, false, false, true, true, false);
+        assertEquals(new Decision(Target.MOVE_TO_WRITER, Why.LONG_DATA),
+                RoutingPolicy.command(DbRole.SPLIT, CommandType.COM_STMT_SEND_LONG_DATA, ON_READER));
+        assertEquals(new Decision(Target.MOVE_TO_WRITER, Why.LONG_DATA),
+                RoutingPolicy.execute(DbRole.SPLIT, update, longData));
     }
 
     @Test
