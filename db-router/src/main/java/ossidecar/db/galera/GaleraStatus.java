@@ -21,6 +21,8 @@ import java.util.Map;
  * @param rejectQueries {@code @@wsrep_reject_queries}: NONE, ALL or ALL_KILL
  * @param nodeName {@code @@wsrep_node_name}: the server's own name, the identity stored in
  *        {@code sidecar.writer}
+ * @param flowControlSent {@code wsrep_flow_control_sent}: how often the node has asked the cluster
+ *        to pause because it could not apply fast enough (a counter since start)
  */
 public record GaleraStatus(
         int localState,
@@ -33,7 +35,16 @@ public record GaleraStatus(
         double flowControlPaused,
         boolean readOnly,
         String rejectQueries,
-        String nodeName) {
+        String nodeName,
+        long flowControlSent) {
+
+    /** Without the flow control counter (-1: not reported). */
+    public GaleraStatus(int localState, String localStateComment, String clusterStatus, boolean ready, long localIndex,
+                        int clusterSize, long recvQueue, double flowControlPaused, boolean readOnly,
+                        String rejectQueries, String nodeName) {
+        this(localState, localStateComment, clusterStatus, ready, localIndex, clusterSize, recvQueue,
+                flowControlPaused, readOnly, rejectQueries, nodeName, -1);
+    }
 
     /**
      * The poll: status and variables in one statement, one round trip. information_schema needs
@@ -42,7 +53,7 @@ public record GaleraStatus(
     public static final String QUERY = "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS"
             + " WHERE VARIABLE_NAME IN ('WSREP_LOCAL_STATE', 'WSREP_LOCAL_STATE_COMMENT', 'WSREP_CLUSTER_STATUS',"
             + " 'WSREP_READY', 'WSREP_LOCAL_INDEX', 'WSREP_CLUSTER_SIZE', 'WSREP_LOCAL_RECV_QUEUE',"
-            + " 'WSREP_FLOW_CONTROL_PAUSED')"
+            + " 'WSREP_FLOW_CONTROL_PAUSED', 'WSREP_FLOW_CONTROL_SENT')"
             + " UNION ALL SELECT 'read_only', CAST(@@GLOBAL.read_only AS CHAR)"
             + " UNION ALL SELECT 'wsrep_reject_queries', CAST(@@GLOBAL.wsrep_reject_queries AS CHAR)"
             + " UNION ALL SELECT 'wsrep_node_name', CAST(@@GLOBAL.wsrep_node_name AS CHAR)";
@@ -62,7 +73,8 @@ public record GaleraStatus(
                 decimal(v.get("wsrep_flow_control_paused")),
                 flag(v.get("read_only")),
                 v.get("wsrep_reject_queries"),
-                blankToNull(v.get("wsrep_node_name")));
+                blankToNull(v.get("wsrep_node_name")),
+                number(v.get("wsrep_flow_control_sent")));
     }
 
     /** The values under their server names, for {@code /status}. */
@@ -79,6 +91,7 @@ public record GaleraStatus(
         m.put("read_only", readOnly);
         m.put("wsrep_reject_queries", rejectQueries);
         m.put("wsrep_node_name", nodeName);
+        m.put("wsrep_flow_control_sent", flowControlSent);
         return m;
     }
 

@@ -98,12 +98,17 @@ public final class GaleraTopology implements AutoCloseable {
 
     /**
      * Nodes that may serve reads now, in priority order: SYNCED or READ_ONLY (not lagging, not a
-     * donor or joiner, in the primary component) and settled, as a writer must be.
+     * donor or joiner, in the primary component), settled as a writer must be, and not seen
+     * sending flow control within the settle time (Galera's {@code gcs.fc_limit}, 16 write-sets
+     * by default, is reached long before {@code max-recv-queue}: flow control is the first sign
+     * that a node cannot keep up). The writer stays among them either way.
      */
     public List<BackendNode> readers() {
         List<BackendNode> out = new ArrayList<>(3);
+        BackendNode writer = election.writer();
         for (NodeStatus n : monitor.nodes()) {
-            if (n.state().available() && election.settled(n)) {
+            if (n.state().available() && election.settled(n)
+                    && (!election.throttled(n) || n.node().equals(writer))) {
                 out.add(n.node());
             }
         }

@@ -258,9 +258,11 @@ final class NodePoller implements AutoCloseable {
         Instant now = clock.instant();
         boolean changed = state != prev.state() || !prev.polled();
         boolean entered = state != prev.state();
+        boolean sentFlowControl = polled != null && prev.last() != null && prev.last().flowControlSent() >= 0
+                && polled.flowControlSent() > prev.last().flowControlSent();
         status = new NodeStatus(node, state, entered ? now : prev.since(), reason,
                 polled != null ? polled : prev.last(), now, took, failure == null ? null : reason,
-                entered ? prev.polled() : prev.returned());
+                entered ? prev.polled() : prev.returned(), sentFlowControl ? now : prev.throttledAt());
         health.transitionTo(state, reason);
         if (changed) {
             try {

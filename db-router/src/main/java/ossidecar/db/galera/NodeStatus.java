@@ -19,6 +19,8 @@ import ossidecar.core.config.BackendNode;
  * @param lastError why the last poll failed, null when it succeeded
  * @param returned the node entered {@code state} after this router had seen it in another state
  *                 (a node that was SYNCED at the first poll did not return: it is settled)
+ * @param throttledAt the last poll that found the node had sent flow control since the poll
+ *                    before (it could not keep up applying the cluster's writes); null: never seen
  */
 public record NodeStatus(
         BackendNode node,
@@ -29,7 +31,22 @@ public record NodeStatus(
         Instant lastPollAt,
         Duration lastLatency,
         String lastError,
-        boolean returned) {
+        boolean returned,
+        Instant throttledAt) {
+
+    /** Never seen sending flow control. */
+    public NodeStatus(BackendNode node, GaleraState state, Instant since, String reason, GaleraStatus last,
+                      Instant lastPollAt, Duration lastLatency, String lastError, boolean returned) {
+        this(node, state, since, reason, last, lastPollAt, lastLatency, lastError, returned, null);
+    }
+
+    /**
+     * Whether the node sent flow control within {@code window} before {@code now}: a reader that
+     * slows the whole cluster down gets no new reads for a while.
+     */
+    public boolean throttled(Instant now, Duration window) {
+        return throttledAt != null && throttledAt.plus(window).isAfter(now);
+    }
 
     /** A node in the state it had when the router first saw it. */
     public NodeStatus(BackendNode node, GaleraState state, Instant since, String reason, GaleraStatus last,
@@ -78,6 +95,7 @@ public record NodeStatus(
         m.put("last_poll", lastPollAt == null ? null : lastPollAt.toString());
         m.put("last_poll_ms", lastLatency.toNanos() / 1_000_000.0);
         m.put("last_error", lastError);
+        m.put("flow_control_sent_at", throttledAt == null ? null : throttledAt.toString());
         m.put("wsrep", last == null ? null : last.toMap());
         return m;
     }

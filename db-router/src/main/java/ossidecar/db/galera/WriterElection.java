@@ -240,6 +240,11 @@ public final class WriterElection implements AutoCloseable {
         return settle().settled(n);
     }
 
+    /** Whether {@code n} sent flow control within the settle time. */
+    boolean throttled(NodeStatus n) {
+        return n.throttled(clock.instant(), settle);
+    }
+
     private WriterPolicy.Settle settle() {
         return new WriterPolicy.Settle(clock.instant(), settle);
     }

@@ -344,7 +344,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      * the monitor and another is picked, until the same deadline.
      */
     private void bind(boolean forRead, Consumer<BackendConnection> bound, Consumer<MysqlServerException> failed) {
-        BackendConnection kept = takeStandby(forRead);
+        bind(forRead, takeStandby(forRead), bound, failed);
+    }
+
+    /** As above, with the standby connection taken already ({@code kept}, null when none fits). */
+    private void bind(boolean forRead, BackendConnection kept, Consumer<BackendConnection> bound,
+                      Consumer<MysqlServerException> failed) {
         if (kept != null) {
             // its settings as they were when it was set aside, and the statements prepared since
             List<String> settings = session.key().equals(kept.stateKey()) ? List.of() : session.replaySql();
@@ -374,7 +379,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             return null;
         }
         BackendNode writer = router.writers().writer();
-        boolean fits = forRead ? router.writers().readers().contains(s.node()) : s.node().equals(writer);
+        boolean fits = forRead ? router.readerChooser().mayRead(router.writers().readers(), writer, s.node())
+                : s.node().equals(writer);
         if (!fits) {
             return null;
         }
@@ -1242,6 +1248,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private void rebindThenDispatch(MysqlPacket p, CommandType command, StatementKind kind, boolean retry,
                                     boolean forRead) {
+        BackendConnection reuse = takeStandby(forRead); // before the connection left behind becomes the standby
         BackendConnection old = backend;
         if (old != null) {
             detach();
@@ -1264,13 +1271,16 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             LOG.warn("[{}] the session set more than {} distinct settings: another backend cannot be given its "
                     + "state, so it is closed instead of moved", id, SessionState.MAX_SETTINGS);
             p.release();
+            if (reuse != null) {
+                reuse.channel().close();
+            }
             close("session state too large to replay");
             return;
         }
         state = State.CONNECTING;
         boolean voluntary = released;
         released = false;
-        bind(forRead, conn -> {
+        bind(forRead, reuse, conn -> {
             attach(conn, !forRead);
             if (voluntary) {
                 router.metrics().leases.increment();

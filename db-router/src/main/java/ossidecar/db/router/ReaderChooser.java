@@ -35,6 +35,22 @@ final class ReaderChooser {
         return readers.contains(node);
     }
 
+    /** Whether {@link #choose} could have picked {@code node} for a read now. */
+    boolean mayRead(List<BackendNode> readers, BackendNode writer, BackendNode node) {
+        if (!readers.contains(node)) {
+            return false;
+        }
+        if (!node.equals(writer) || writerServesReads) {
+            return true;
+        }
+        for (BackendNode n : readers) {
+            if (!n.equals(writer)) {
+                return false; // another reader exists: the writer does not serve reads
+            }
+        }
+        return true;
+    }
+
     /** Pure: the least loaded eligible node; {@code turn} breaks ties in rotation. */
     static BackendNode choose(List<BackendNode> readers, BackendNode writer, boolean writerServesReads,
                               ToIntFunction<BackendNode> load, int turn) {

@@ -35,6 +35,22 @@ class GaleraStatusTest {
     }
 
     @Test
+    void parsesTheFlowControlCounterAndANodeThatSentFlowControlIsThrottledForAWindow() {
+        Map<String, String> m = rows();
+        m.put("WSREP_FLOW_CONTROL_SENT", "12");
+        assertEquals(12, GaleraStatus.parse(m).flowControlSent());
+        assertEquals(-1, GaleraStatus.parse(rows()).flowControlSent(), "not reported");
+        java.time.Instant at = java.time.Instant.parse("2026-12-07T10:00:00Z");
+        NodeStatus n = new NodeStatus(Nodes.backend(1), GaleraState.SYNCED, at, "synced", GaleraStatus.parse(m), at,
+                java.time.Duration.ofMillis(1), null, false, at);
+        java.time.Duration window = java.time.Duration.ofSeconds(5);
+        assertTrue(n.throttled(at.plusSeconds(4), window));
+        assertFalse(n.throttled(at.plusSeconds(5), window));
+        assertFalse(new NodeStatus(Nodes.backend(1), GaleraState.SYNCED, at, "synced", null, at,
+                java.time.Duration.ofMillis(1), null, false).throttled(at, window), "never sent");
+    }
+
+    @Test
     void readOnlyAndReadyFlags() {
         Map<String, String> m = rows();
         m.put("read_only", "1");
