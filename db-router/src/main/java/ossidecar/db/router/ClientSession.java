@@ -569,6 +569,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 routing = c;
             }
             case COM_STMT_EXECUTE -> {
+                prepared.noteTypes(payload); // sent once by the client, even if this execute never reaches a backend
                 routing = prepared.classificationOf(payload);
                 kind = routing == null ? null : routing.kind(); // a prepared COMMIT is a COMMIT
             }

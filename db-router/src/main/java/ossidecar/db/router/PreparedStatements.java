@@ -172,6 +172,27 @@ final class PreparedStatements {
         return out;
     }
 
+    /**
+     * Records the parameter types a client's COM_STMT_EXECUTE carries, whether or not it then
+     * reaches a backend: a client sends them once, and an execute the router answered itself (a
+     * 1213 for a cut or moved transaction) still counts as sent for the client.
+     */
+    void noteTypes(ByteBuf executePayload) {
+        if (executePayload.readableBytes() < 5) {
+            return;
+        }
+        Statement s = byClientId.get(executePayload.getIntLE(executePayload.readerIndex() + 1));
+        if (s == null || s.params == 0) {
+            return;
+        }
+        int flagAt = executePayload.readerIndex() + 1 + 4 + 1 + 4 + (s.params + 7) / 8;
+        int typesLength = 2 * s.params;
+        if (executePayload.writerIndex() >= flagAt + 1 + typesLength && executePayload.getByte(flagAt) == 1) {
+            s.types = new byte[typesLength];
+            executePayload.getBytes(flagAt + 1, s.types);
+        }
+    }
+
     /** Records the types an execute carries, or puts the recorded ones back when the connection lacks them. */
     private ByteBuf withTypes(Statement s, ByteBuf payload, ByteBufAllocator alloc, Object conn) {
         int at = payload.readerIndex();

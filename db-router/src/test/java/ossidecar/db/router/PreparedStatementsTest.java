@@ -96,6 +96,22 @@ class PreparedStatementsTest {
     }
 
     @Test
+    void typesSentInAnExecuteTheRouterAnsweredItselfAreStillPutBack() {
+        byte[] types = {3, 0, (byte) 253, 0};
+        byte[] values = {1, 0, 0, 0, 1, 'x'};
+        ps.prepared(sql("UPDATE t SET a=? WHERE b=?"), 2, 1, null, first);
+        ps.noteTypes(execute(1, types, values)); // answered 1213 by the router, never sent
+        ps.missingOn(second);
+        ps.reprepared(1, 9, second);
+        assertEquals(ByteBufUtil.hexDump(execute(9, types, values)),
+                ByteBufUtil.hexDump(ps.toBackend(CommandType.COM_STMT_EXECUTE, execute(1, null, values), alloc, second)),
+                "the client will not send the types again: the router does");
+        assertEquals(ByteBufUtil.hexDump(execute(1, types, values)),
+                ByteBufUtil.hexDump(ps.toBackend(CommandType.COM_STMT_EXECUTE, execute(1, null, values), alloc, first)),
+                "nor had the first connection seen them");
+    }
+
+    @Test
     void aResetConnectionForgetsItsStatements() {
         ps.prepared(sql("SELECT 1"), 0, 1, null, first);
         ps.forget(first);
