@@ -189,6 +189,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private BackendConnection standby;
     private boolean standbyToWriter;
+    /** Transactions of this session that began on a reader and moved to the writer, in a row. */
+    private int movedInARow;
+    /** Transactions begun on the writer because the ones before kept moving; every PROBE_EVERY-th tries a reader again. */
+    private int learnedStarts;
+    static final int LEARN_AFTER_MOVES = 2;
+    static final int PROBE_EVERY = 16;
     /** A write ran on the writer since the session was last outside a transaction. */
     private boolean pendingWrite;
     /** The fence number of the session's last committed write (0: none), and when (nanoTime). */
@@ -600,6 +606,12 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 : command == CommandType.COM_QUERY ? RoutingPolicy.query(role, routing, view())
                 : command == CommandType.COM_STMT_EXECUTE ? RoutingPolicy.execute(role, routing, view())
                 : RoutingPolicy.command(role, command, view());
+        if (d.why() == RoutingPolicy.Why.WRITES_FOLLOW_READS) {
+            learnedStarts++;
+            router.metrics().splitWritesFollowReads.increment();
+        } else if (d.why() == RoutingPolicy.Why.OPTIMISTIC && movedInARow >= LEARN_AFTER_MOVES) {
+            learnedStarts++; // the probe: this one tries a reader again
+        }
         if (d.why() == RoutingPolicy.Why.HINT_WRITER || d.why() == RoutingPolicy.Why.HINT_READER) {
             LOG.debug("[{}] routing hint: {} {} -> {}", id, command, kind, d.target());
         } else if (LOG.isTraceEnabled()) {
@@ -657,7 +669,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         boolean room = replayLog == null || replayLog.hasRoom(split.maxReplayStatements(), split.maxReplayBytes());
         boolean onWriter = split.readYourWrites() == ReadYourWrites.WINDOW && lastWriteAt != 0
                 && System.nanoTime() - lastWriteAt < split.writerWindow().toNanos();
-        return new RoutingPolicy.Session(place, autocommit(), pins.pinned(), longDataSent, room, onWriter);
+        boolean learned = movedInARow >= LEARN_AFTER_MOVES && learnedStarts % PROBE_EVERY != PROBE_EVERY - 1;
+        return new RoutingPolicy.Session(place, autocommit(), pins.pinned(), longDataSent, room, onWriter, learned);
     }
 
     /** Sends a command to the bound writer, with a commit marker where a loss would leave its outcome unknown. */
@@ -853,6 +866,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                         }
                         if (!outcome.same()) {
                             router.metrics().splitMovedConflict.increment();
+                            movedInARow++;
                             LOG.debug("[{}] a transaction moved from reader {} read something else on the writer "
                                     + "(statement {}: {}): answered 1213", id, readerName, outcome.statements(),
                                     outcome.differedAt());
@@ -863,6 +877,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                             return;
                         }
                         router.metrics().splitMovedClean.increment();
+                        movedInARow++;
                         attach(conn, true);
                         statusFlags = conn.statusFlags();
                         readInTransaction = true;
@@ -1452,6 +1467,9 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         if (!inTransaction()) {
             if (!boundToWriter && inFlightInTransaction && (replayLog != null || readOnlyTransaction)) {
                 router.metrics().splitStayedOnReader.increment();
+                if (!readOnlyTransaction) {
+                    movedInARow = 0; // it only read: starting on a reader paid off
+                }
             }
             forgetTransaction();
             writeSettled();

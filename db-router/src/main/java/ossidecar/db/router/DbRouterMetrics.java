@@ -44,6 +44,8 @@ final class DbRouterMetrics {
     final Counter splitMoveFailed;
     /** Reader transactions moved to the writer early because their reads reached the replay bound. */
     final Counter splitPinned;
+    /** Transactions begun on the writer because the session's last ones all moved there. */
+    final Counter splitWritesFollowReads;
     /** Reads on a reader that waited for the cluster's writes first (read-your-writes, wsrep_sync_wait). */
     final Counter causalReads;
     private final Map<StatementKey, Counter> statementCounters = new ConcurrentHashMap<>();
@@ -82,6 +84,9 @@ final class DbRouterMetrics {
         splitPinned = Counter.builder("sidecar.db.split.pinned")
                 .description("reader transactions moved to the writer before their first write because their reads "
                         + "reached max-replay-statements or max-replay-kib").register(registry);
+        splitWritesFollowReads = Counter.builder("sidecar.db.split.writer.starts")
+                .description("transactions begun on the writer because the session's last ones that began on a "
+                        + "reader all moved there at their first write").register(registry);
         causalReads = Counter.builder("sidecar.db.split.causal.reads")
                 .description("reads on a reader that first waited for the writes this router had acknowledged "
                         + "(read-your-writes)").register(registry);

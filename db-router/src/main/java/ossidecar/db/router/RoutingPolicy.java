@@ -43,12 +43,20 @@ final class RoutingPolicy {
      * @param longData          COM_STMT_SEND_LONG_DATA went to the writer for the next execute
      * @param replayBudgetLeft  its reader transaction may still grow (statements and result bytes under the bound)
      * @param readsOnWriter     read-your-writes keeps its reads on the writer for now
+     * @param writesFollowReads its last transactions that began on a reader all moved to the writer:
+     *                          its next ones begin there (a read-then-write pattern, where starting
+     *                          on a reader only doubles the reads)
      */
     record Session(Place place, boolean autocommit, boolean pinnedToWriter, boolean longData,
-                   boolean replayBudgetLeft, boolean readsOnWriter) {
+                   boolean replayBudgetLeft, boolean readsOnWriter, boolean writesFollowReads) {
+
+        Session(Place place, boolean autocommit, boolean pinnedToWriter, boolean longData, boolean replayBudgetLeft,
+                boolean readsOnWriter) {
+            this(place, autocommit, pinnedToWriter, longData, replayBudgetLeft, readsOnWriter, false);
+        }
 
         static Session idle(boolean autocommit) {
-            return new Session(Place.NONE, autocommit, false, false, true, false);
+            return new Session(Place.NONE, autocommit, false, false, true, false, false);
         }
     }
 
@@ -67,7 +75,7 @@ final class RoutingPolicy {
     /** Why: for debug logs and the split metrics. */
     enum Why {
         WRITER_ROLE, IN_WRITE_TRANSACTION, PINNED, LONG_DATA, HINT_WRITER, HINT_READER, READ, READ_ONLY_TRANSACTION,
-        OPTIMISTIC, FIRST_WRITE, REPLAY_BUDGET, NODE_DEPENDENT, READ_YOUR_WRITES, WRITE, SESSION_STATE, TRANSACTION_END, OTHER_COMMAND
+        OPTIMISTIC, FIRST_WRITE, REPLAY_BUDGET, NODE_DEPENDENT, WRITES_FOLLOW_READS, READ_YOUR_WRITES, WRITE, SESSION_STATE, TRANSACTION_END, OTHER_COMMAND
     }
 
     record Decision(Target target, Why why) {
@@ -124,6 +132,7 @@ final class RoutingPolicy {
         if (c.kind() == StatementKind.BEGIN && c.reason() == RouteReason.TRANSACTION_CONTROL && !onReader) {
             // BEGIN ... its reads run on a reader until the first write moves it
             return s.readsOnWriter() ? new Decision(Target.WRITER, Why.READ_YOUR_WRITES)
+                    : s.writesFollowReads() ? new Decision(Target.WRITER, Why.WRITES_FOLLOW_READS)
                     : new Decision(Target.READER, Why.OPTIMISTIC);
         }
         boolean read = c.readerEligible() || (c.hint() == RouteHint.READER && hintMayRead(c));
@@ -144,6 +153,9 @@ final class RoutingPolicy {
         if (!s.autocommit() && c.nodeDependent() && c.hint() != RouteHint.READER) {
             // it would open a transaction on a reader that could never move clean
             return new Decision(Target.WRITER, Why.NODE_DEPENDENT);
+        }
+        if (!s.autocommit() && s.writesFollowReads() && c.hint() != RouteHint.READER) {
+            return new Decision(Target.WRITER, Why.WRITES_FOLLOW_READS);
         }
         Why why = c.hint() == RouteHint.READER && !c.readerEligible() ? Why.HINT_READER
                 : s.autocommit() ? Why.READ : Why.OPTIMISTIC;

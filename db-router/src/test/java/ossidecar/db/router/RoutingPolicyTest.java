@@ -178,6 +178,18 @@ class RoutingPolicyTest {
     }
 
     @Test
+    void aSessionWhoseTransactionsKeepMovingStartsThemOnTheWriter() {
+        Session learned = new Session(Place.NONE, true, false, false, true, false, true);
+        assertEquals(new Decision(Target.WRITER, Why.WRITES_FOLLOW_READS), split("BEGIN", learned));
+        Session learnedPymysql = new Session(Place.NONE, false, false, false, true, false, true);
+        assertEquals(new Decision(Target.WRITER, Why.WRITES_FOLLOW_READS), split("SELECT 1 FROM t", learnedPymysql));
+        // a single read, a read-only transaction and a hinted read still go to readers
+        assertEquals(new Decision(Target.READER, Why.READ), split("SELECT 1 FROM t", learned));
+        assertEquals(Target.READER, target("START TRANSACTION READ ONLY", learned));
+        assertEquals(Target.READER, target("/* sidecar:route=reader */ SELECT 1 FROM t", learnedPymysql));
+    }
+
+    @Test
     void theReaderRoleFollowsTheSameRulesAsSplit() {
         // a write on the slave_connection is never lost nor refused: it moves like in split
         assertEquals(new Decision(Target.READER, Why.OPTIMISTIC),
