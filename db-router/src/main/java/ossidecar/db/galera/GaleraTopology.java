@@ -98,19 +98,32 @@ public final class GaleraTopology implements AutoCloseable {
 
     /**
      * Nodes that may serve reads now, in priority order: SYNCED or READ_ONLY (not lagging, not a
-     * donor or joiner, in the primary component), settled as a writer must be, and not seen
-     * sending flow control within the settle time (Galera's {@code gcs.fc_limit}, 16 write-sets
-     * by default, is reached long before {@code max-recv-queue}: flow control is the first sign
-     * that a node cannot keep up). The writer stays among them either way.
+     * donor or joiner, in the primary component), settled as a writer must be, and preferably not
+     * seen sending flow control within the settle time (Galera's {@code gcs.fc_limit}, 16
+     * write-sets by default, is reached long before {@code max-recv-queue}: flow control is the
+     * first sign that a node cannot keep up). When every reader but the writer sent flow control,
+     * they all stay: under a write load every reader may, and the writer alone would then take
+     * every read.
      */
     public List<BackendNode> readers() {
         List<BackendNode> out = new ArrayList<>(3);
+        List<BackendNode> throttled = new ArrayList<>(0);
         BackendNode writer = election.writer();
+        boolean otherReader = false;
         for (NodeStatus n : monitor.nodes()) {
-            if (n.state().available() && election.settled(n)
-                    && (!election.throttled(n) || n.node().equals(writer))) {
-                out.add(n.node());
+            if (!n.state().available() || !election.settled(n)) {
+                continue;
             }
+            if (election.throttled(n) && !n.node().equals(writer)) {
+                throttled.add(n.node());
+                out.add(n.node());
+                continue;
+            }
+            out.add(n.node());
+            otherReader |= !n.node().equals(writer);
+        }
+        if (otherReader) {
+            out.removeAll(throttled);
         }
         return out;
     }

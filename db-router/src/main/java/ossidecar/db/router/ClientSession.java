@@ -1719,7 +1719,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
         certRetryPending = false;
         LostBackend.Action a = LostBackend.decide(new LostBackend.Situation(true, responseStarted,
                 inFlightInTransaction, autocommit(), inFlightCommand, inFlightKind, inFlightRetried, markerWritten,
-                notExecuted));
+                notExecuted, !boundToWriter));
         switch (a) {
             case RESOLVE_COMMIT -> resolveCommit(why);
             case RETRY -> {

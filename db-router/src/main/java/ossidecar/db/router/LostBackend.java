@@ -47,17 +47,26 @@ final class LostBackend {
      * @param alreadyRetried  this command was already sent again once
      * @param markerWritten   the transaction of a COMMIT in flight wrote a commit marker first
      * @param notExecuted     the node refused the command before running it (1047: it left the cluster)
+     * @param onReader        the lost connection was a reader's: nothing the session ran there wrote
      */
     record Situation(boolean inCommand, boolean responseStarted, boolean inTransaction, boolean autocommit,
                      CommandType command, StatementKind kind, boolean alreadyRetried, boolean markerWritten,
-                     boolean notExecuted) {
+                     boolean notExecuted, boolean onReader) {
         Situation(boolean inCommand, boolean responseStarted, boolean inTransaction, boolean autocommit,
                   CommandType command, StatementKind kind, boolean alreadyRetried) {
-            this(inCommand, responseStarted, inTransaction, autocommit, command, kind, alreadyRetried, false, false);
+            this(inCommand, responseStarted, inTransaction, autocommit, command, kind, alreadyRetried, false, false,
+                    false);
+        }
+
+        Situation(boolean inCommand, boolean responseStarted, boolean inTransaction, boolean autocommit,
+                  CommandType command, StatementKind kind, boolean alreadyRetried, boolean markerWritten,
+                  boolean notExecuted) {
+            this(inCommand, responseStarted, inTransaction, autocommit, command, kind, alreadyRetried, markerWritten,
+                    notExecuted, false);
         }
 
         static Situation idle(boolean inTransaction, boolean autocommit) {
-            return new Situation(false, false, inTransaction, autocommit, null, null, false, false, false);
+            return new Situation(false, false, inTransaction, autocommit, null, null, false, false, false, false);
         }
     }
 
@@ -70,6 +79,13 @@ final class LostBackend {
         }
         if (s.kind() == StatementKind.ROLLBACK) {
             return Action.ANSWER_OK;
+        }
+        if (s.onReader()) {
+            // no write runs on a reader: a COMMIT there had nothing to commit, nothing else can have committed
+            if (s.kind() == StatementKind.COMMIT) {
+                return Action.ANSWER_OK;
+            }
+            return !s.inTransaction() && harmless(s) && !s.alreadyRetried() ? Action.RETRY : Action.ANSWER_DEADLOCK;
         }
         if (s.notExecuted()) {
             // it never ran: outside a transaction it may simply run again; inside, the transaction is gone
@@ -102,7 +118,7 @@ final class LostBackend {
         }
         return switch (s.command()) {
             case COM_INIT_DB, COM_FIELD_LIST, COM_STATISTICS, COM_PING, COM_STMT_PREPARE -> true;
-            case COM_QUERY -> s.kind() != null && switch (s.kind()) {
+            case COM_QUERY, COM_STMT_EXECUTE -> s.kind() != null && switch (s.kind()) {
                 case SELECT, SHOW, EXPLAIN, SET, USE, BEGIN -> true;
                 default -> false;
             };

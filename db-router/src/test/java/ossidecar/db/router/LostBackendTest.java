@@ -99,4 +99,24 @@ class LostBackendTest {
         String m = ClientSession.deadlockMessage("the connection to Galera node galera-1 was lost");
         assertEquals(true, m.startsWith("Deadlock found when trying to get lock; try restarting transaction"), m);
     }
+
+    @Test
+    void aLostReaderNeverLeavesAnUnknownOutcome() {
+        // a prepared BEGIN in flight on a reader (sysbench's): sent again elsewhere
+        assertEquals(LostBackend.Action.RETRY, LostBackend.decide(new LostBackend.Situation(true, false, false, true,
+                CommandType.COM_STMT_EXECUTE, StatementKind.BEGIN, false, false, false, true)));
+        assertEquals(LostBackend.Action.RETRY, LostBackend.decide(new LostBackend.Situation(true, false, false, true,
+                CommandType.COM_STMT_EXECUTE, StatementKind.SELECT, false, false, false, true)));
+        // a read-only transaction's COMMIT had nothing to commit
+        assertEquals(LostBackend.Action.ANSWER_OK, LostBackend.decide(new LostBackend.Situation(true, false, true, true,
+                CommandType.COM_QUERY, StatementKind.COMMIT, false, false, false, true)));
+        assertEquals(LostBackend.Action.ANSWER_DEADLOCK, LostBackend.decide(new LostBackend.Situation(true, false,
+                true, false, CommandType.COM_QUERY, StatementKind.SELECT, false, false, false, true)));
+        // on the writer the same prepared BEGIN... changes nothing either
+        assertEquals(LostBackend.Action.RETRY, LostBackend.decide(new LostBackend.Situation(true, false, false, true,
+                CommandType.COM_STMT_EXECUTE, StatementKind.BEGIN, false)));
+        // but a prepared write outside a transaction may have committed
+        assertEquals(LostBackend.Action.CLOSE_UNKNOWN_OUTCOME, LostBackend.decide(new LostBackend.Situation(true,
+                false, false, true, CommandType.COM_STMT_EXECUTE, StatementKind.UPDATE, false)));
+    }
 }
