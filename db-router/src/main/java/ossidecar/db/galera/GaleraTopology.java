@@ -99,7 +99,7 @@ public final class GaleraTopology implements AutoCloseable {
     /**
      * Nodes that may serve reads now, in priority order: SYNCED or READ_ONLY (not lagging, not a
      * donor or joiner, in the primary component), settled as a writer must be, and preferably not
-     * seen sending flow control within the settle time (Galera's {@code gcs.fc_limit}, 16
+     * seen sending flow control within the last two polls (Galera's {@code gcs.fc_limit}, 16
      * write-sets by default, is reached long before {@code max-recv-queue}: flow control is the
      * first sign that a node cannot keep up). When every reader but the writer sent flow control,
      * they all stay: under a write load every reader may, and the writer alone would then take

@@ -240,9 +240,13 @@ public final class WriterElection implements AutoCloseable {
         return settle().settled(n);
     }
 
-    /** Whether {@code n} sent flow control within the settle time. */
+    /**
+     * Whether {@code n} sent flow control within the last two poll intervals: it is behind now.
+     * Not longer: a reader that stopped sending it has caught up, and sessions that stay with the
+     * reader they chose (prepared statements) would otherwise all pile onto the other one.
+     */
     boolean throttled(NodeStatus n) {
-        return n.throttled(clock.instant(), settle);
+        return n.throttled(clock.instant(), interval.multipliedBy(2));
     }
 
     private WriterPolicy.Settle settle() {
