@@ -2,50 +2,41 @@ package ossidecar.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import com.rabbitmq.client.ConnectionFactory;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
-import ossidecar.amqp.proxy.AmqpProxy;
-import ossidecar.amqp.proxy.RecoveryStats;
-import ossidecar.chaos.harness.Await;
-import ossidecar.chaos.harness.RabbitCluster;
-import ossidecar.chaos.harness.RabbitNode;
-import ossidecar.cli.demo.AmqpWorkload;
-import ossidecar.cli.demo.AmqpWorkloadResult;
-import ossidecar.cli.demo.DemoClock;
+import ossidecar.chaos.harness.PortAllocator;
+import ossidecar.chaos.suite.ChaosSuite;
+import ossidecar.chaos.suite.Deployment;
+import ossidecar.chaos.suite.ExternalDeployment;
+import ossidecar.chaos.suite.LocalDeployment;
+import ossidecar.chaos.suite.Narrator;
+import ossidecar.chaos.suite.Scenario;
+import ossidecar.chaos.suite.ScenarioResult;
+import ossidecar.chaos.suite.Scenarios;
+import ossidecar.chaos.suite.SuiteReport;
+import ossidecar.chaos.suite.SuiteResult;
+import ossidecar.core.config.AdminConfig;
 import ossidecar.core.config.AmqpProxyConfig;
-import ossidecar.core.config.BackendNode;
-import ossidecar.core.config.ConnectStrategy;
+import ossidecar.core.config.ConfigException;
+import ossidecar.core.config.ConfigLoader;
+import ossidecar.core.config.DbListener;
 import ossidecar.core.config.Endpoint;
-import ossidecar.core.health.NodeRegistry;
+import ossidecar.core.config.SidecarConfig;
 
 /**
- * {@code sidecar chaos}: node faults under a workload through the proxy, against local
- * clusters, with the invariants checked after each (no confirmed message lost, no publish nacked
- * or left unanswered, no connection loss seen by the client) and the client-visible cost
- * recorded. Exit 1 when an invariant fails.
+ * {@code sidecar chaos}: the fault scenarios of the suite under client workloads through the
+ * proxies, against local clusters or (with {@code -c}) a real deployment; a progress line per
+ * scenario, then a table, and an HTML and JSON report. Exit 1 when a scenario failed.
  */
 final class ChaosCommand implements Command {
-    private static final Duration BOUND = Duration.ofSeconds(120);
-
-    /**
-     * @param healOnDetection heal as soon as the proxy dropped the client's upstream, before
-     *                        waiting for the workload: a node paused by SIGSTOP stalls the whole
-     *                        RabbitMQ cluster (Mnesia, quorum queue leaders) until Erlang's
-     *                        net_ticktime (60 s) declares it down, which is not the proxy's fault
-     */
-    private record Fault(String name, Consumer<RabbitNode> inject, Consumer<RabbitNode> heal, boolean healOnDetection) {
-    }
-
-    private record Outcome(String fault, AmqpWorkloadResult result, long recoveryMs) {
-    }
+    static final String CONFIRM = "--i-know-this-breaks-things";
 
     @Override
     public boolean needsConfig() {
@@ -53,98 +44,131 @@ final class ChaosCommand implements Command {
     }
 
     @Override
+    public Map<String, Boolean> options() {
+        return Map.of(CONFIRM, false, "--only", true, "--ci", false, "--report", true);
+    }
+
+    @Override
     public int execute(Path config, PrintStream out, PrintStream err) throws InterruptedException {
-        if (config != null) {
-            err.println("sidecar chaos -c: running against a real deployment (node faults as shell commands from "
-                    + "the config) is not in this build yet; run `sidecar chaos` without -c for the local clusters");
+        return execute(config, Map.of(), out, err);
+    }
+
+    @Override
+    public int execute(Path config, Map<String, String> options, PrintStream out, PrintStream err)
+            throws InterruptedException {
+        List<Scenario> scenarios;
+        try {
+            scenarios = choose(options);
+        } catch (IllegalArgumentException e) {
+            err.println("sidecar chaos: " + e.getMessage());
             return 2;
         }
-        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
-        ((Logger) LoggerFactory.getLogger("ossidecar.amqp")).setLevel(Level.INFO);
-        DemoClock clock = new DemoClock(out);
-        List<Fault> faults = List.of(
-                new Fault("SIGKILL", RabbitNode::kill, n -> n.startAndAwaitReady(BOUND), false),
-                new Fault("SIGSTOP", RabbitNode::pause, RabbitNode::resume, true),
-                new Fault("clean stop", RabbitNode::stop, n -> n.startAndAwaitReady(BOUND), false));
-        List<Outcome> outcomes = new ArrayList<>();
-        clock.say("starting a 3-node RabbitMQ cluster on loopback...");
-        try (RabbitCluster rabbit = RabbitCluster.start(3)) {
-            for (Fault f : faults) {
-                outcomes.add(run(rabbit, f, clock));
+        if (config != null && !options.containsKey(CONFIRM)) {
+            err.println("sidecar chaos -c: this kills, pauses and cuts off the nodes " + config + " names, "
+                    + "with the commands of its chaos: section. If that is what you want, add " + CONFIRM + ".");
+            return 2;
+        }
+        Path reportDir = Path.of(options.getOrDefault("--report", "chaos-report-"
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "")));
+        quietLogs();
+        Narrator narrator = new Narrator(out);
+        SuiteResult result;
+        try (Deployment d = config == null ? local(scenarios, narrator) : external(config)) {
+            SidecarConfig sidecar = onFreeLoopbackPorts(d.sidecarConfig());
+            try (SidecarRuntime runtime = SidecarRuntime.start(sidecar)) {
+                quietLogs(); // after the runtime set the config's level
+                narrator.say("sidecar started: AMQP proxy %s, DB router %s", sidecar.amqp().enabled()
+                        ? sidecar.amqp().listen() : "off", sidecar.db().enabled()
+                        ? sidecar.db().listeners().get(0).listen() : "off");
+                result = ChaosSuite.run(scenarios, config == null ? "local clusters (harness)" : config.toString(), d,
+                        new RuntimeUnderTest(runtime, sidecar), narrator);
             }
-        } catch (RuntimeException e) {
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return 1;
+        } catch (IOException | RuntimeException e) {
             err.println("sidecar chaos failed: " + e.getMessage());
             return 1;
         }
-        out.println();
-        out.printf("%-12s %10s %10s %7s %11s %6s %10s %13s %12s%n", "fault", "published", "confirmed", "nacked",
-                "unanswered", "lost", "duplicates", "client errors", "recovery ms");
-        List<String> broken = new ArrayList<>();
-        for (Outcome o : outcomes) {
-            AmqpWorkloadResult r = o.result();
-            out.printf("%-12s %10d %10d %7d %11d %6d %10d %13d %12d%n", o.fault(), r.published(), r.confirmed(),
-                    r.nacked(), r.unanswered(), r.lost(), r.duplicates(), r.connectionLosses(), o.recoveryMs());
-            r.brokenInvariants().forEach(b -> broken.add(o.fault() + ": " + b));
+        printTable(result, out);
+        try {
+            Path html = SuiteReport.write(result, reportDir);
+            out.println("report: " + html.toAbsolutePath() + " (and " + SuiteReport.JSON + " beside it)");
+        } catch (IOException e) {
+            err.println("sidecar chaos: cannot write the report to " + reportDir + ": " + e.getMessage());
+            return 1;
         }
-        if (broken.isEmpty()) {
-            out.println("invariants held: no confirmed message lost, no publish nacked or unanswered, "
-                    + "no connection loss seen by the client");
-            return 0;
-        }
-        out.println("INVARIANT BROKEN: " + String.join("; ", broken));
-        return 1;
+        return result.passed() ? 0 : 1;
     }
 
-    private static Outcome run(RabbitCluster rabbit, Fault fault, DemoClock clock) throws InterruptedException {
-        List<BackendNode> nodes = List.of(1, 2, 3).stream()
-                .map(i -> new BackendNode("rabbit-" + i, new Endpoint("127.0.0.1", rabbit.amqpPort(i)))).toList();
-        AmqpProxyConfig cfg = new AmqpProxyConfig(true, new Endpoint("127.0.0.1", 0), nodes, ConnectStrategy.PRIORITY,
-                Duration.ofSeconds(2), Duration.ofSeconds(2), AmqpProxyConfig.DEFAULT_OUTAGE_LIMIT,
-                AmqpProxyConfig.DEFAULT_NACK_RETRY_BUDGET,
-                (long) AmqpProxyConfig.DEFAULT_PUBLISH_BUFFER_MIB << 20);
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (AmqpProxy proxy = AmqpProxy.start(cfg, new NodeRegistry("amqp", meters, Clock.systemUTC()), meters)) {
-            ConnectionFactory f = new ConnectionFactory();
-            f.setPort(proxy.port());
-            f.setUsername(rabbit.user());
-            f.setPassword(rabbit.password());
-            f.setAutomaticRecoveryEnabled(false);
-            AmqpWorkload w = new AmqpWorkload(f, "sidecar-chaos-" + fault.name().replace(' ', '-'), clock);
-            RabbitNode victim = rabbit.node(1);
-            try {
-                Await.until(BOUND, () -> w.received() > 200, "workload running");
-                clock.say("%s on %s", fault.name(), victim.name());
-                fault.inject().accept(victim);
-                if (fault.healOnDetection()) {
-                    Await.until(BOUND, () -> proxy.recoveryStats().started() > 0, "the proxy to detect " + fault.name());
-                    fault.heal().accept(victim);
-                }
-                int before = w.received();
-                Await.until(BOUND, () -> w.received() > before + 200, "workload recovered after " + fault.name());
-                if (!fault.healOnDetection()) {
-                    fault.heal().accept(victim);
-                }
-                victim.awaitReady(BOUND);
-                w.close();
-                Await.until(BOUND, () -> w.confirmedNotReceived() == 0, "confirmed messages delivered");
-                RecoveryStats recovery = proxy.recoveryStats();
-                clock.say("%s: %d connection losses the client saw; proxy: %s", fault.name(), w.connectionLosses(),
-                        recovery);
-                return new Outcome(fault.name(), w.result(), recovery.longestMillis());
-            } catch (Await.TimeoutException e) {
-                clock.say("%s: %s", fault.name(), e.getMessage());
-                w.close();
-                return new Outcome(fault.name(), w.result().unfinished(), -1);
-            } finally {
-                w.close();
-                // leave the node running for the next scenario, whatever happened
-                if (victim.isPaused()) {
-                    victim.resume();
-                }
-                if (!victim.isRunning()) {
-                    victim.startAndAwaitReady(BOUND);
+    static List<Scenario> choose(Map<String, String> options) {
+        if (options.containsKey("--only")) {
+            List<Scenario> chosen = new ArrayList<>();
+            for (String name : options.get("--only").split(",")) {
+                chosen.add(Scenarios.named(name.trim()).orElseThrow(() -> new IllegalArgumentException(
+                        "no scenario named '" + name.trim() + "' (known: " + Scenarios.all().stream()
+                                .map(Scenario::name).toList() + ")")));
+            }
+            return chosen;
+        }
+        return options.containsKey("--ci") ? Scenarios.ci() : Scenarios.all();
+    }
+
+    private static Deployment local(List<Scenario> scenarios, Narrator narrator) throws IOException {
+        boolean amqp = scenarios.stream().anyMatch(s -> s.sides().contains(Scenario.Side.AMQP));
+        boolean db = scenarios.stream().anyMatch(s -> s.sides().contains(Scenario.Side.DB));
+        return LocalDeployment.start(amqp, db, narrator);
+    }
+
+    private static Deployment external(Path config) {
+        return new ExternalDeployment(ConfigLoader.load(config));
+    }
+
+    /**
+     * The suite runs its own sidecar beside any that serves the deployment: same nodes and
+     * settings, its listeners on free loopback ports, no admin endpoint.
+     */
+    static SidecarConfig onFreeLoopbackPorts(SidecarConfig c) {
+        PortAllocator ports = new PortAllocator();
+        AmqpProxyConfig a = c.amqp();
+        AmqpProxyConfig amqp = new AmqpProxyConfig(a.enabled(), new Endpoint("127.0.0.1", ports.allocate()), a.nodes(),
+                a.strategy(), a.heartbeat(), a.connectTimeout(), a.outageLimit(), a.nackRetryBudget(),
+                a.publishBufferBytes(), a.probeInterval());
+        List<DbListener> listeners = c.db().listeners().stream()
+                .map(l -> new DbListener(l.role(), new Endpoint("127.0.0.1", ports.allocate()))).toList();
+        return new SidecarConfig(new AdminConfig(false, AdminConfig.DEFAULT_LISTEN), amqp,
+                c.db().withListeners(listeners), c.logLevel(), c.chaos());
+    }
+
+    private static void printTable(SuiteResult r, PrintStream out) {
+        out.println();
+        out.printf("%-26s %-8s %s%n", "scenario", "verdict", "what the clients saw");
+        for (ScenarioResult s : r.scenarios()) {
+            List<String> seen = new ArrayList<>();
+            for (ScenarioResult.WorkloadOutcome o : s.workloads()) {
+                if (o.summary().seconds().size() > 1 && o.summary().successes() > 0) {
+                    seen.add(shortName(o.name()) + ": first success " + o.summary().firstSuccessAfterFaultMs()
+                            + " ms after the fault, errors " + (o.summary().errorsByKind().isEmpty() ? "none"
+                            : o.summary().errorsByKind()));
                 }
             }
+            out.printf("%-26s %-8s %s%n", s.name(), s.status(), s.status() == ScenarioResult.Status.PASSED
+                    ? String.join("; ", seen) : s.reason());
         }
+        out.printf("%d passed, %d failed, %d skipped in %.0f s%n", r.count(ScenarioResult.Status.PASSED),
+                r.count(ScenarioResult.Status.FAILED), r.count(ScenarioResult.Status.SKIPPED), r.durationS());
     }
+
+    private static String shortName(String workload) {
+        int paren = workload.indexOf(" (");
+        return paren > 0 ? workload.substring(0, paren) : workload;
+    }
+
+    static void quietLogs() {
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+        // the JDBC driver logs every error it receives, the workloads' own 1213s among them: the report counts them
+        ((Logger) LoggerFactory.getLogger("org.mariadb.jdbc")).setLevel(Level.ERROR);
+        ((Logger) LoggerFactory.getLogger("com.rabbitmq")).setLevel(Level.ERROR);
+    }
+
 }

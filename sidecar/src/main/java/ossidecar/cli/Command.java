@@ -2,10 +2,22 @@ package ossidecar.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** One subcommand of the executable. */
 interface Command {
     boolean needsConfig();
+
+    /** The options this command takes besides {@code -c}: name (with its dashes) to whether it takes a value. */
+    default Map<String, Boolean> options() {
+        return Map.of();
+    }
+
+    /** Returns the process exit code. {@code config} is null when none was given. */
+    default int execute(Path config, Map<String, String> options, PrintStream out, PrintStream err)
+            throws InterruptedException {
+        return execute(config, out, err);
+    }
 
     /** Returns the process exit code. {@code config} is null when none was given. */
     int execute(Path config, PrintStream out, PrintStream err) throws InterruptedException;

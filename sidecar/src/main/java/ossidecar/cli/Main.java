@@ -2,6 +2,7 @@ package ossidecar.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,7 +18,10 @@ public final class Main {
               check -c FILE   validate FILE and print the effective config, secrets masked
               demo            start local RabbitMQ and Galera clusters, run a workload and a
                               failover, print what happened, stop everything
-              chaos [-c FILE] run the fault scenarios against local clusters (or FILE's deployment)
+              chaos [-c FILE --i-know-this-breaks-things] [--only NAME,...] [--ci] [--report DIR]
+                              run the fault scenarios against local clusters, or against the
+                              deployment FILE describes (it kills and pauses those nodes), and
+                              write an HTML and JSON report
             """;
 
     private final PrintStream out;
@@ -49,9 +53,13 @@ public final class Main {
             return 2;
         }
         Path config = null;
+        Map<String, String> options = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
+            Boolean takesValue = command.options().get(args[i]);
             if ((args[i].equals("-c") || args[i].equals("--config")) && i + 1 < args.length) {
                 config = Path.of(args[++i]);
+            } else if (takesValue != null && (!takesValue || i + 1 < args.length)) {
+                options.put(args[i], takesValue ? args[++i] : "");
             } else {
                 err.println("sidecar " + args[0] + ": unexpected argument '" + args[i] + "'\n");
                 err.print(USAGE);
@@ -64,7 +72,7 @@ public final class Main {
             return 2;
         }
         try {
-            return command.execute(config, out, err);
+            return command.execute(config, options, out, err);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("sidecar " + args[0] + ": interrupted");

@@ -25,23 +25,29 @@ import ossidecar.core.metrics.SidecarMetrics;
  * Everything one sidecar process runs, assembled from the config: the metrics registry, the
  * admin server, the enabled proxies and their node registries.
  */
-final class SidecarRuntime implements AutoCloseable {
+public final class SidecarRuntime implements AutoCloseable {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(SidecarRuntime.class);
 
     private final SidecarMetrics metrics;
     private final AdminServer admin;
     private final Map<String, NodeRegistry> pools;
     private final List<AutoCloseable> proxies;
+    private final AmqpProxy amqp;
+    private final GaleraTopology topology;
+    private final DbRouter router;
 
     private SidecarRuntime(SidecarMetrics metrics, AdminServer admin, Map<String, NodeRegistry> pools,
-                           List<AutoCloseable> proxies) {
+                           List<AutoCloseable> proxies, AmqpProxy amqp, GaleraTopology topology, DbRouter router) {
         this.metrics = metrics;
         this.admin = admin;
         this.pools = pools;
         this.proxies = proxies;
+        this.amqp = amqp;
+        this.topology = topology;
+        this.router = router;
     }
 
-    static SidecarRuntime start(SidecarConfig config) throws InterruptedException {
+    public static SidecarRuntime start(SidecarConfig config) throws InterruptedException {
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.toLevel(config.logLevel()));
         SidecarMetrics metrics = new SidecarMetrics();
         HealthChecks health = new HealthChecks();
@@ -62,13 +68,15 @@ final class SidecarRuntime implements AutoCloseable {
             throw e;
         }
         GaleraTopology topology = null;
+        DbRouter router = null;
         try {
             if (config.db().enabled()) {
                 NodeRegistry dbNodes = new NodeRegistry("db", metrics.registry(), Clock.systemUTC());
                 pools.put("db", dbNodes);
                 topology = GaleraTopology.start(config.db(), dbNodes, metrics.registry());
                 proxies.add(topology);
-                proxies.add(0, DbRouter.start(config.db(), WriterSource.of(topology), metrics.registry()));
+                router = DbRouter.start(config.db(), WriterSource.of(topology), metrics.registry());
+                proxies.add(0, router);
             }
         } catch (RuntimeException | InterruptedException e) {
             closeAll(proxies);
@@ -96,7 +104,7 @@ final class SidecarRuntime implements AutoCloseable {
             metrics.close();
             throw e;
         }
-        return new SidecarRuntime(metrics, admin, pools, proxies);
+        return new SidecarRuntime(metrics, admin, pools, proxies, amqp, topology, router);
     }
 
     private static Object listen(SidecarConfig config, String proxy) {
@@ -104,12 +112,27 @@ final class SidecarRuntime implements AutoCloseable {
                 : config.db().listeners().stream().map(l -> l.role().name().toLowerCase() + " " + l.listen()).toList();
     }
 
-    int adminPort() {
+    public int adminPort() {
         return admin == null ? -1 : admin.port();
     }
 
-    Map<String, NodeRegistry> pools() {
+    public Map<String, NodeRegistry> pools() {
         return pools;
+    }
+
+    /** The AMQP proxy, or null when not enabled. */
+    public AmqpProxy amqp() {
+        return amqp;
+    }
+
+    /** The Galera view and writer election, or null when the DB router is not enabled. */
+    public GaleraTopology topology() {
+        return topology;
+    }
+
+    /** The DB router, or null when not enabled. */
+    public DbRouter router() {
+        return router;
     }
 
     private static void closeAll(List<AutoCloseable> proxies) {

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * pause, resume, log tail, and waiting until ready with the log tail in the failure. A
  * subclass says how it starts and what "ready" means.
  */
-abstract class ProcessNode implements ClusterNode {
+public abstract class ProcessNode implements ClusterNode {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessNode.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final int LOG_LINES_ON_FAILURE = 60;

@@ -59,13 +59,40 @@ public final class ConfigLoader {
                 admin(top.section("admin")),
                 amqp(top.section("amqp")),
                 db(top.section("db")),
-                logLevel(top.section("logging")));
+                logLevel(top.section("logging")),
+                chaos(top.section("chaos")));
         top.finish();
         crossChecks(config, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
         return config;
+    }
+
+    private static ChaosConfig chaos(Section s) {
+        if (!s.present()) {
+            return ChaosConfig.absent();
+        }
+        String dbPassword = s.string("db-password", null);
+        List<ChaosConfig.ChaosNode> nodes = s.list("nodes", item -> {
+            Section n = item.section();
+            String name = n.string("name", null);
+            ChaosConfig.ChaosNode node = new ChaosConfig.ChaosNode(name, n.string("toxiproxy-proxy", name),
+                    n.string("kill", null), n.string("pause", null), n.string("resume", null), n.string("stop", null),
+                    n.string("start", null));
+            n.finish();
+            if (name == null || name.isBlank()) {
+                n.problem(n.keyPath("name"), "missing: the node's name as in amqp.nodes or db.nodes");
+                return null;
+            }
+            return node;
+        });
+        ChaosConfig c = new ChaosConfig(true, s.string("toxiproxy", null), s.string("amqp-user", "guest"),
+                new Secret(s.string("amqp-password", "guest")), s.string("amqp-vhost", "/"), s.string("db-user", null),
+                dbPassword == null ? null : new Secret(dbPassword),
+                s.duration("command-timeout", ChaosConfig.DEFAULT_COMMAND_TIMEOUT, Duration.ofSeconds(1), HOUR), nodes);
+        s.finish();
+        return c;
     }
 
     private static AdminConfig admin(Section s) {
@@ -233,6 +260,15 @@ public final class ConfigLoader {
     private static void crossChecks(SidecarConfig c, List<String> problems) {
         if (!c.amqp().enabled() && !c.db().enabled()) {
             problems.add("amqp, db: neither proxy is enabled (configure amqp.nodes and/or db.nodes)");
+        }
+        Set<String> known = new HashSet<>();
+        c.amqp().nodes().forEach(n -> known.add(n.name()));
+        c.db().nodes().forEach(n -> known.add(n.name()));
+        for (ChaosConfig.ChaosNode n : c.chaos().nodes()) {
+            if (!known.contains(n.name())) {
+                problems.add("chaos.nodes: '" + n.name() + "' is not a node of amqp.nodes or db.nodes (known: "
+                        + known.stream().sorted().toList() + ")");
+            }
         }
         Map<Endpoint, String> used = new HashMap<>();
         if (c.admin().enabled()) {

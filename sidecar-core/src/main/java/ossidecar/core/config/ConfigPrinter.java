@@ -77,6 +77,31 @@ public final class ConfigPrinter {
         } else {
             root.put("db", map("enabled", false));
         }
+        ChaosConfig ch = c.chaos();
+        if (ch.present()) {
+            Map<String, Object> chaos = map("amqp-user", ch.amqpUser(), "amqp-password", ch.amqpPassword().toString(),
+                    "amqp-vhost", ch.amqpVhost(), "command-timeout", Durations.format(ch.commandTimeout()));
+            if (ch.toxiproxy() != null) {
+                chaos.put("toxiproxy", ch.toxiproxy());
+            }
+            if (ch.dbUser() != null) {
+                chaos.put("db-user", ch.dbUser());
+            }
+            if (ch.dbPassword() != null) {
+                chaos.put("db-password", ch.dbPassword().toString());
+            }
+            chaos.put("nodes", ch.nodes().stream().map(n -> {
+                Map<String, Object> m = map("name", n.name(), "toxiproxy-proxy", n.toxiproxyProxy());
+                for (String[] kv : new String[][] {{"kill", n.kill()}, {"pause", n.pause()}, {"resume", n.resume()},
+                        {"stop", n.stop()}, {"start", n.start()}}) {
+                    if (kv[1] != null) {
+                        m.put(kv[0], kv[1]);
+                    }
+                }
+                return m;
+            }).toList());
+            root.put("chaos", chaos);
+        }
         try {
             return YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {

@@ -1,4 +1,4 @@
-package ossidecar.cli.demo;
+package ossidecar.chaos.workload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,30 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class AmqpWorkloadResultTest {
+class NumberedMessagesResultTest {
     /** published, confirmed, nacked, unanswered, received, duplicates, lost, connection losses */
-    private static AmqpWorkloadResult result(int nacked, int unanswered, long lost, int connectionLosses) {
-        return new AmqpWorkloadResult(1000, 1000 - nacked - unanswered, nacked, unanswered, 1000, 3, lost,
+    private static NumberedMessagesResult result(int nacked, int unanswered, long lost, int connectionLosses) {
+        return new NumberedMessagesResult(1000, 1000 - nacked - unanswered, nacked, unanswered, 1000, 3, lost,
                 connectionLosses);
     }
 
     @Test
     void aCleanRunHoldsEvenWithDuplicates() {
-        AmqpWorkloadResult r = result(0, 0, 0, 0);
+        NumberedMessagesResult r = result(0, 0, 0, 0);
         assertEquals(List.of(), r.brokenInvariants());
         assertTrue(r.invariantsHeld(), "duplicates are allowed: delivery is at-least-once");
     }
 
     @Test
     void aSingleNackBreaksTheInvariantsThoughNothingConfirmedWasLost() {
-        AmqpWorkloadResult r = result(1, 0, 0, 0);
+        NumberedMessagesResult r = result(1, 0, 0, 0);
         assertFalse(r.invariantsHeld());
         assertEquals(List.of("1 publishes nacked"), r.brokenInvariants());
     }
 
     @Test
     void aPublishNeverAnsweredBreaksTheInvariants() {
-        AmqpWorkloadResult r = result(0, 2, 0, 0);
+        NumberedMessagesResult r = result(0, 2, 0, 0);
         assertFalse(r.invariantsHeld());
         assertEquals(List.of("2 publishes never answered"), r.brokenInvariants());
     }
@@ -49,7 +49,7 @@ class AmqpWorkloadResultTest {
 
     @Test
     void anUnfinishedRunFailsWhateverItCounted() {
-        AmqpWorkloadResult r = result(0, 0, 0, 0).unfinished();
+        NumberedMessagesResult r = result(0, 0, 0, 0).unfinished();
         assertEquals(-1, r.lost());
         assertEquals(List.of("the run did not finish, so confirmed messages could not be checked"),
                 r.brokenInvariants());

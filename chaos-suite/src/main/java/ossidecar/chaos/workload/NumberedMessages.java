@@ -1,4 +1,4 @@
-package ossidecar.cli.demo;
+package ossidecar.chaos.workload;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -6,6 +6,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,14 +16,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import ossidecar.chaos.suite.Check;
+import ossidecar.chaos.suite.Narrator;
+import ossidecar.chaos.suite.Timeline;
+import ossidecar.chaos.suite.Workload;
 
 /**
  * A publisher with confirms and a consumer with manual acks on one quorum queue, through the
  * proxy, numbering every message. When its connection is closed under it, it reconnects
  * through the proxy (as oslo.messaging would) and counts what that cost, nacks and publishes
  * never answered included: the client would have to retry those, so they are failures too.
+ * Each publish is one operation on the timeline, from the publish to its confirm (or nack).
  */
-public final class AmqpWorkload implements AutoCloseable {
+public final class NumberedMessages implements Workload {
     /**
      * How long a stopped workload keeps consuming so that confirmed messages can arrive, and
      * waits for the answers to its last publishes.
@@ -30,7 +36,8 @@ public final class AmqpWorkload implements AutoCloseable {
     private static final Duration DRAIN = Duration.ofSeconds(30);
     private final ConnectionFactory factory;
     private final String queue;
-    private final DemoClock clock;
+    private final Narrator clock;
+    private final Timeline timeline;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong nextId = new AtomicLong();
     private final Set<Long> confirmed = ConcurrentHashMap.newKeySet();
@@ -43,10 +50,11 @@ public final class AmqpWorkload implements AutoCloseable {
     private final AtomicLong lastRecoveryMillis = new AtomicLong(-1);
     private final Thread thread;
 
-    public AmqpWorkload(ConnectionFactory factory, String queue, DemoClock clock) {
+    public NumberedMessages(ConnectionFactory factory, String queue, Narrator clock, Timeline timeline) {
         this.factory = factory;
         this.queue = queue;
         this.clock = clock;
+        this.timeline = timeline;
         this.thread = new Thread(this::run, "demo-amqp-workload");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -54,9 +62,9 @@ public final class AmqpWorkload implements AutoCloseable {
 
     private void run() {
         while (running.get()) {
-            // publish sequence number -> message number, until acked or nacked; per connection,
-            // since sequence numbers start again on a new channel
-            ConcurrentNavigableMap<Long, Long> outstanding = new ConcurrentSkipListMap<>();
+            // publish sequence number -> message number and publish time, until acked or nacked;
+            // per connection, since sequence numbers start again on a new channel
+            ConcurrentNavigableMap<Long, long[]> outstanding = new ConcurrentSkipListMap<>();
             try (Connection c = factory.newConnection("sidecar-demo")) {
                 long lost = lastLossNanos.get();
                 if (lost != 0) {
@@ -71,6 +79,8 @@ public final class AmqpWorkload implements AutoCloseable {
                 if (lastLossNanos.get() == 0 || e instanceof ShutdownSignalException
                         || e.getCause() instanceof ShutdownSignalException) {
                     connectionLosses.incrementAndGet();
+                    long now = System.nanoTime();
+                    timeline.error(now, now, "connection lost", describe(e));
                     lastLossNanos.set(System.nanoTime());
                     clock.say("workload: connection closed under it: %s", describe(e));
                 }
@@ -78,11 +88,13 @@ public final class AmqpWorkload implements AutoCloseable {
             } finally {
                 // the connection is closed (or dead): no answer can come for what is left
                 unanswered.addAndGet(outstanding.size());
+                long now = System.nanoTime();
+                outstanding.values().forEach(m -> timeline.error(m[1], now, "unanswered"));
             }
         }
     }
 
-    private void session(Connection c, ConcurrentNavigableMap<Long, Long> outstanding) throws Exception {
+    private void session(Connection c, ConcurrentNavigableMap<Long, long[]> outstanding) throws Exception {
         Channel pub = c.createChannel();
         Channel sub = c.createChannel();
         pub.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
@@ -99,7 +111,7 @@ public final class AmqpWorkload implements AutoCloseable {
                 (seq, multiple) -> settle(outstanding, seq, multiple, false));
         while (running.get() && c.isOpen()) {
             long id = nextId.incrementAndGet();
-            outstanding.put(pub.getNextPublishSeqNo(), id);
+            outstanding.put(pub.getNextPublishSeqNo(), new long[] {id, System.nanoTime()});
             pub.basicPublish("", queue, com.rabbitmq.client.MessageProperties.PERSISTENT_BASIC,
                     Long.toString(id).getBytes(StandardCharsets.US_ASCII));
             Thread.sleep(5);
@@ -115,12 +127,17 @@ public final class AmqpWorkload implements AutoCloseable {
         }
     }
 
-    private void settle(ConcurrentNavigableMap<Long, Long> outstanding, long seq, boolean multiple, boolean ack) {
-        Map<Long, Long> done = multiple ? outstanding.headMap(seq, true) : outstanding.subMap(seq, true, seq, true);
-        if (ack) {
-            confirmed.addAll(done.values());
-        } else {
-            nacked.addAndGet(done.size());
+    private void settle(ConcurrentNavigableMap<Long, long[]> outstanding, long seq, boolean multiple, boolean ack) {
+        Map<Long, long[]> done = multiple ? outstanding.headMap(seq, true) : outstanding.subMap(seq, true, seq, true);
+        long now = System.nanoTime();
+        for (long[] m : done.values()) {
+            if (ack) {
+                confirmed.add(m[0]);
+                timeline.success(m[1], now);
+            } else {
+                nacked.incrementAndGet();
+                timeline.error(m[1], now, "nack");
+            }
         }
         done.clear();
     }
@@ -143,8 +160,8 @@ public final class AmqpWorkload implements AutoCloseable {
     }
 
     /** The counts so far; final once {@link #close()} returned. */
-    public AmqpWorkloadResult result() {
-        return new AmqpWorkloadResult(published(), confirmed(), nacked(), unanswered(), received(), duplicates(),
+    public NumberedMessagesResult result() {
+        return new NumberedMessagesResult(published(), confirmed(), nacked(), unanswered(), received(), duplicates(),
                 confirmedNotReceived(), connectionLosses());
     }
 
@@ -170,9 +187,48 @@ public final class AmqpWorkload implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public String name() {
+        return "confirmed publishing and consuming (AMQP, quorum queue)";
+    }
+
+    @Override
+    public Timeline timeline() {
+        return timeline;
+    }
+
+    /**
+     * Stops publishing, lets the consumer take every confirmed message (bounded), and checks:
+     * no confirmed message lost, none nacked or unanswered, no connection loss at the client.
+     */
+    @Override
+    public Result finish() throws InterruptedException {
+        stop(); // the session drains before its connection closes: see DRAIN
+        NumberedMessagesResult r = result();
+        Map<String, Object> counts = new java.util.LinkedHashMap<>();
+        counts.put("published", r.published());
+        counts.put("confirmed", r.confirmed());
+        counts.put("received", r.received());
+        counts.put("duplicates", r.duplicates());
+        return new Result(List.of(Check.zero("confirmed messages lost", r.lost()),
+                Check.zero("publishes nacked", r.nacked()),
+                Check.zero("publishes never answered", r.unanswered()),
+                Check.zero("connection losses the client saw", r.connectionLosses())), counts);
+    }
+
+    /** Stops publishing; the consumer stays until its bounded drain is over. */
+    public void stop() throws InterruptedException {
         running.set(false);
         thread.join(DRAIN.toMillis() + 10_000);
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        try {
+            thread.join(DRAIN.toMillis() + 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The whole cause chain: "connection error" alone does not say what went wrong. */

@@ -1,10 +1,10 @@
-package ossidecar.cli.demo;
+package ossidecar.chaos.workload;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What an {@link AmqpWorkload} counted, and the verdict on it. The invariants are the ones
+ * What an {@link NumberedMessages} counted, and the verdict on it. The invariants are the ones
  * {@code AmqpFailoverIT} holds the proxy to: a nack or a publish never answered is a failure
  * the client would have to handle, just as a lost confirmed message or a closed connection is.
  * Duplicates are not a failure: delivery is at-least-once.
@@ -12,7 +12,7 @@ import java.util.List;
  * @param lost confirmed messages never received, or -1 when the run did not get far enough to say
  * @param unanswered publishes neither acked nor nacked by the end of the workload's bounded drain
  */
-public record AmqpWorkloadResult(int published, int confirmed, int nacked, int unanswered, int received,
+public record NumberedMessagesResult(int published, int confirmed, int nacked, int unanswered, int received,
                                  int duplicates, long lost, int connectionLosses) {
 
     /** Each broken invariant in words; empty when all held. */
@@ -40,8 +40,8 @@ public record AmqpWorkloadResult(int published, int confirmed, int nacked, int u
     }
 
     /** The same counts with the loss unknown: the run was cut short. */
-    public AmqpWorkloadResult unfinished() {
-        return new AmqpWorkloadResult(published, confirmed, nacked, unanswered, received, duplicates, -1,
+    public NumberedMessagesResult unfinished() {
+        return new NumberedMessagesResult(published, confirmed, nacked, unanswered, received, duplicates, -1,
                 connectionLosses);
     }
 }

@@ -1,4 +1,4 @@
-package ossidecar.cli.demo;
+package ossidecar.chaos.workload;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import ossidecar.chaos.suite.Check;
+import ossidecar.chaos.suite.Timeline;
+import ossidecar.chaos.suite.Workload;
 
 /**
  * Bank transfers through the DB router, as an OpenStack service would make them: a
@@ -24,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ledger id, as oslo.db retries a deadlock; any other error ends that transfer as failed. The
  * client keeps which ids it saw commit and which it saw fail, so that the ledger can be checked
  * afterwards: every committed transfer stored once, no failed one stored, the money unchanged.
+ * Each attempt is one operation on the timeline; its error kind is the MariaDB error code.
  */
-public final class BankWorkload implements AutoCloseable {
+public final class BankTransfers implements Workload {
     private static final int ACCOUNTS = 20;
     private static final long BALANCE = 1000;
     private static final int MAX_RETRIES = 20;
@@ -33,6 +38,8 @@ public final class BankWorkload implements AutoCloseable {
     private final String url;
     private final String user;
     private final String password;
+    private final Timeline timeline;
+    private final Supplier<String> checkUrl;
     private final List<Thread> threads = new ArrayList<>();
     private final Set<Long> committed = ConcurrentHashMap.newKeySet();
     private final Set<Long> failed = ConcurrentHashMap.newKeySet();
@@ -40,11 +47,17 @@ public final class BankWorkload implements AutoCloseable {
     private final AtomicLong lastCommitNanos = new AtomicLong(System.nanoTime());
     private volatile boolean running = true;
 
-    /** Creates the schema through {@code url} (the router), then starts {@code clients} transfer threads. */
-    public BankWorkload(String url, String user, String password, int clients) throws SQLException {
+    /**
+     * Creates the schema through {@code url} (the router), then starts {@code clients} transfer
+     * threads. {@code checkUrl} gives, when the run is over, a node to read the ledger from directly.
+     */
+    public BankTransfers(String url, String user, String password, int clients, Timeline timeline,
+                         Supplier<String> checkUrl) throws SQLException {
         this.url = url;
         this.user = user;
         this.password = password;
+        this.timeline = timeline;
+        this.checkUrl = checkUrl;
         try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS demo_bank");
             s.execute("CREATE OR REPLACE TABLE demo_bank.accounts (id INT PRIMARY KEY, balance BIGINT NOT NULL)");
@@ -71,6 +84,7 @@ public final class BankWorkload implements AutoCloseable {
             long id = next++;
             int attempts = 0;
             while (running) {
+                long began = System.nanoTime();
                 try {
                     if (c == null) {
                         c = DriverManager.getConnection(url + "?socketTimeout=60000", user, password);
@@ -79,9 +93,11 @@ public final class BankWorkload implements AutoCloseable {
                     transfer(c, id);
                     committed.add(id);
                     lastCommitNanos.set(System.nanoTime());
+                    timeline.success(began, System.nanoTime());
                     break;
                 } catch (SQLException e) {
                     errors.computeIfAbsent(e.getErrorCode(), k -> new AtomicInteger()).incrementAndGet();
+                    timeline.error(began, System.nanoTime(), errorKind(e), e.getMessage());
                     boolean deadlock = e.getErrorCode() == 1213;
                     try {
                         if (c != null && deadlock) {
@@ -158,12 +174,52 @@ public final class BankWorkload implements AutoCloseable {
         return out;
     }
 
+    /** "1213", or the SQL state when the driver gives no error code (a lost connection: 08...). */
+    static String errorKind(SQLException e) {
+        return e.getErrorCode() != 0 ? Integer.toString(e.getErrorCode()) : "SQLSTATE " + e.getSQLState();
+    }
+
+    @Override
+    public String name() {
+        return "bank transfers (DB, SELECT ... FOR UPDATE, a ledger row each)";
+    }
+
+    @Override
+    public Timeline timeline() {
+        return timeline;
+    }
+
+    /**
+     * Stops the clients and checks the ledger on a node directly: no committed transfer lost, no
+     * failed one stored, the money unchanged, and no error but 1213 (which oslo.db retries).
+     */
+    @Override
+    public Workload.Result finish() throws Exception {
+        close();
+        Result r = check(checkUrl.get());
+        long otherErrors = r.errors().entrySet().stream().filter(e -> e.getKey() != 1213)
+                .mapToLong(Map.Entry::getValue).sum();
+        Map<String, Object> counts = new java.util.LinkedHashMap<>();
+        counts.put("committed", r.committed());
+        counts.put("failed", r.failed());
+        counts.put("errors by code", r.errors());
+        return new Workload.Result(List.of(Check.zero("committed transfers lost", r.lost()),
+                Check.zero("failed transfers stored anyway", r.storedButFailed()),
+                new Check("money unchanged", r.total() == r.expectedTotal(), r.total() + " of " + r.expectedTotal()),
+                Check.zero("errors other than 1213", otherErrors)), counts);
+    }
+
     /** Stops the clients (each ends its transfer in flight). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         for (Thread t : threads) {
-            t.join(90_000);
+            try {
+                t.join(90_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
