@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   rabbitmq-server mariadb-server mariadb-client galera-4 mariadb-backup socat
   python3-kombu python3-pika python3-pymysql python3-sqlalchemy python3-oslo.messaging python3-oslo.db
+  chromium fonts-dejavu-core
 )
 
 missing=()
@@ -24,7 +25,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq
 # policy-rc.d 101 keeps the packages' own system services from starting: the harness
 # runs its own nodes on private ports and directories.
 policy=/usr/sbin/policy-rc.d
@@ -35,5 +36,5 @@ if [ ! -e "$policy" ]; then
   created_policy=1
 fi
 trap '[ "$created_policy" = 1 ] && $SUDO rm -f "$policy"' EXIT
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+$SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}"
 echo "install-deps: done"

@@ -77,9 +77,9 @@ final class ChaosCommand implements Command {
             SidecarConfig sidecar = onFreeLoopbackPorts(d.sidecarConfig());
             try (SidecarRuntime runtime = SidecarRuntime.start(sidecar)) {
                 quietLogs(); // after the runtime set the config's level
-                narrator.say("sidecar started: AMQP proxy %s, DB router %s", sidecar.amqp().enabled()
-                        ? sidecar.amqp().listen() : "off", sidecar.db().enabled()
-                        ? sidecar.db().listeners().get(0).listen() : "off");
+                narrator.say("sidecar started: AMQP proxy %s, DB router %s, admin http://%s/status", sidecar.amqp()
+                        .enabled() ? sidecar.amqp().listen() : "off", sidecar.db().enabled()
+                        ? sidecar.db().listeners().get(0).listen() : "off", sidecar.admin().listen());
                 result = ChaosSuite.run(scenarios, config == null ? "local clusters (harness)" : config.toString(), d,
                         new RuntimeUnderTest(runtime, sidecar), narrator);
             }
@@ -126,7 +126,7 @@ final class ChaosCommand implements Command {
 
     /**
      * The suite runs its own sidecar beside any that serves the deployment: same nodes and
-     * settings, its listeners on free loopback ports, no admin endpoint.
+     * settings, its listeners and admin endpoint on free loopback ports.
      */
     static SidecarConfig onFreeLoopbackPorts(SidecarConfig c) {
         PortAllocator ports = new PortAllocator();
@@ -136,7 +136,7 @@ final class ChaosCommand implements Command {
                 a.publishBufferBytes(), a.probeInterval());
         List<DbListener> listeners = c.db().listeners().stream()
                 .map(l -> new DbListener(l.role(), new Endpoint("127.0.0.1", ports.allocate()))).toList();
-        return new SidecarConfig(new AdminConfig(false, AdminConfig.DEFAULT_LISTEN), amqp,
+        return new SidecarConfig(new AdminConfig(true, new Endpoint("127.0.0.1", ports.allocate())), amqp,
                 c.db().withListeners(listeners), c.logLevel(), c.chaos());
     }
 
@@ -169,6 +169,8 @@ final class ChaosCommand implements Command {
         // the JDBC driver logs every error it receives, the workloads' own 1213s among them: the report counts them
         ((Logger) LoggerFactory.getLogger("org.mariadb.jdbc")).setLevel(Level.ERROR);
         ((Logger) LoggerFactory.getLogger("com.rabbitmq")).setLevel(Level.ERROR);
+        // why the election waits, when it does
+        ((Logger) LoggerFactory.getLogger("ossidecar.db.galera.WriterElection")).setLevel(Level.INFO);
     }
 
 }

@@ -26,6 +26,26 @@ class MainTest {
     Path dir;
 
     @Test
+    void chaosAgainstADeploymentRefusesWithoutTheConfirmationFlag() {
+        assertEquals(2, main.run("chaos", "-c", EXAMPLE.toString()));
+        assertTrue(err().contains("--i-know-this-breaks-things"), err());
+        assertEquals("", out(), "nothing ran");
+    }
+
+    @Test
+    void chaosNamesTheKnownScenariosWhenOneIsUnknown() {
+        assertEquals(2, main.run("chaos", "--only", "amqp-sigkill,no-such-thing"));
+        assertTrue(err().contains("no scenario named 'no-such-thing'"), err());
+        assertTrue(err().contains("db-writer-desync"), err());
+    }
+
+    @Test
+    void optionsOfOneCommandAreNotTakenByAnother() {
+        assertEquals(2, main.run("check", "--ci", "-c", EXAMPLE.toString()));
+        assertTrue(err().contains("unexpected argument '--ci'"), err());
+    }
+
+    @Test
     void checkPrintsTheEffectiveExampleConfigWithSecretsMasked() throws IOException {
         assertEquals(0, main.run("check", "-c", EXAMPLE.toString()), err());
         String printed = out();

@@ -31,9 +31,11 @@ public final class LocalDeployment implements Deployment {
     private final Map<String, Proxy> proxies;
     private final SidecarConfig config;
     private final String yaml;
+    private final boolean ownsClusters;
 
     private LocalDeployment(RabbitCluster rabbit, GaleraCluster galera, ToxiproxyEndpoint toxiproxy,
-                            Map<String, Proxy> proxies, String yaml) {
+                            Map<String, Proxy> proxies, String yaml, boolean ownsClusters) {
+        this.ownsClusters = ownsClusters;
         this.rabbit = rabbit;
         this.galera = galera;
         this.toxiproxy = toxiproxy;
@@ -49,8 +51,6 @@ public final class LocalDeployment implements Deployment {
     public static LocalDeployment start(boolean amqp, boolean db, Narrator narrator) throws IOException {
         RabbitCluster rabbit = null;
         GaleraCluster galera = null;
-        ToxiproxyEndpoint toxiproxy = null;
-        Map<String, Proxy> proxies = new LinkedHashMap<>();
         try {
             if (amqp) {
                 narrator.say("starting a 3-node RabbitMQ cluster on loopback (rabbitmq-server from the Debian package)...");
@@ -62,6 +62,27 @@ public final class LocalDeployment implements Deployment {
                 galera = GaleraCluster.start(3);
                 narrator.say("Galera up: wsrep_cluster_size %d", galera.clusterSize(1));
             }
+            return around(rabbit, galera, true, narrator);
+        } catch (IOException | RuntimeException e) {
+            closeAll(rabbit, galera, null, Map.of());
+            throw e;
+        }
+    }
+
+    /**
+     * Over clusters started elsewhere (a test JVM's shared ones): closing removes the proxies
+     * and leaves the clusters running, every node back.
+     */
+    public static LocalDeployment on(RabbitCluster rabbit, GaleraCluster galera, Narrator narrator)
+            throws IOException {
+        return around(rabbit, galera, false, narrator);
+    }
+
+    private static LocalDeployment around(RabbitCluster rabbit, GaleraCluster galera, boolean owns, Narrator narrator)
+            throws IOException {
+        ToxiproxyEndpoint toxiproxy = null;
+        Map<String, Proxy> proxies = new LinkedHashMap<>();
+        try {
             toxiproxy = ToxiproxyEndpoint.start();
             narrator.say("Toxiproxy server %s (%s) in front of every node", toxiproxy.url(),
                     toxiproxy.isEmbedded() ? "embedded" : "external");
@@ -71,9 +92,9 @@ public final class LocalDeployment implements Deployment {
             for (int i = 1; galera != null && i <= 3; i++) {
                 proxies.put("galera-" + i, create(toxiproxy, "galera-" + i, galera.port(i)));
             }
-            return new LocalDeployment(rabbit, galera, toxiproxy, proxies, yaml(rabbit, galera, proxies));
+            return new LocalDeployment(rabbit, galera, toxiproxy, proxies, yaml(rabbit, galera, proxies), owns);
         } catch (IOException | RuntimeException e) {
-            closeAll(rabbit, galera, toxiproxy, proxies);
+            closeAll(null, null, toxiproxy, proxies);
             throw e;
         }
     }
@@ -127,6 +148,11 @@ public final class LocalDeployment implements Deployment {
         return yaml;
     }
 
+    /** The Toxiproxy server's API URL. */
+    public String toxiproxyUrl() {
+        return toxiproxy.url();
+    }
+
     public RabbitCluster rabbit() {
         return rabbit;
     }
@@ -158,10 +184,34 @@ public final class LocalDeployment implements Deployment {
                 if (node.startsWith("rabbit-")) {
                     rabbit.restart(i);
                 } else {
+                    awaitEvicted(i);
                     galera.restart(i);
                 }
             }
         }
+    }
+
+    /**
+     * Waits until the running Galera nodes have evicted node {@code i}'s dead incarnation (their
+     * cluster size counts only themselves), as an operator's restart a few seconds later would.
+     * A node started again before that joins a view that still holds its old self; the next
+     * node lost can then leave the cluster without a primary component (seen: a writer killed
+     * 20 s after a reader was killed and restarted at once left no writable node for 150 s).
+     */
+    private void awaitEvicted(int i) {
+        List<Integer> others = new ArrayList<>();
+        for (int j = 1; j <= galera.size(); j++) {
+            if (j != i && galera.node(j).isRunning() && !galera.node(j).isPaused()) {
+                others.add(j);
+            }
+        }
+        ossidecar.chaos.harness.Await.until(Duration.ofSeconds(60), () -> others.stream().allMatch(j -> {
+            try {
+                return galera.clusterSize(j) == others.size();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }), () -> "galera-" + i + " evicted by " + others + " before it starts again");
     }
 
     private ProcessNode node(String name) {
@@ -268,7 +318,7 @@ public final class LocalDeployment implements Deployment {
 
     @Override
     public void close() {
-        closeAll(rabbit, galera, toxiproxy, proxies);
+        closeAll(ownsClusters ? rabbit : null, ownsClusters ? galera : null, toxiproxy, proxies);
     }
 
     private static void closeAll(RabbitCluster rabbit, GaleraCluster galera, ToxiproxyEndpoint toxiproxy,

@@ -65,7 +65,8 @@ public final class ScenarioRunner {
             sleepUntil(holdUntil);
             if (s.untilRecovered()) {
                 for (Workload w : busy(workloads)) {
-                    await(deployment.recoveryBound(), () -> w.timeline().successesSince(faultAt) > 0,
+                    // begun after the fault took effect: one in flight across it proves nothing
+                    await(deployment.recoveryBound(), () -> w.timeline().successesBegunSince(effective) > 0,
                             w.name() + " succeeding again under " + s.title());
                 }
             }
@@ -77,7 +78,7 @@ public final class ScenarioRunner {
             }
             double seenUp = (System.nanoTime() - healed) / 1e9;
             for (Workload w : busy(workloads)) {
-                await(deployment.recoveryBound(), () -> w.timeline().successesSince(healed) >= WARM,
+                await(deployment.recoveryBound(), () -> w.timeline().successesBegunSince(healed) >= WARM,
                         w.name() + " running after the heal");
             }
             Thread.sleep(AFTER.toMillis());
@@ -142,7 +143,10 @@ public final class ScenarioRunner {
         }
         String url = null;
         if (s.sides().contains(Scenario.Side.DB)) {
-            url = "jdbc:mariadb://127.0.0.1:" + sut.dbPort() + "/";
+            // the client's own timeouts, as an OpenStack service has them (PyMySQL connects within
+            // 10 s): without them Connector/J takes DriverManager's login timeout, which is
+            // JVM-wide and set to 1 s by the HikariCP pools of the router's monitor in this JVM
+            url = "jdbc:mariadb://127.0.0.1:" + sut.dbPort() + "/?connectTimeout=10000&socketTimeout=60000";
             workloads.add(new BankTransfers(url, deployment.dbUser(), deployment.dbPassword(), 4, new Timeline(origin),
                     this::checkUrl));
             workloads.add(new ReadYourWrites(url, deployment.dbUser(), deployment.dbPassword(), 2,

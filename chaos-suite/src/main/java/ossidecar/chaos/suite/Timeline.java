@@ -40,7 +40,9 @@ public final class Timeline {
     public synchronized void error(long startNanos, long endNanos, String kind, String message) {
         add(startNanos, endNanos, kind);
         if (message != null) {
-            examples.putIfAbsent(kind, message.length() > 300 ? message.substring(0, 300) + "..." : message);
+            String m = message.length() > 300 ? message.substring(0, 300) + "..." : message;
+            examples.putIfAbsent(kind, m + " (after " + Math.round((endNanos - startNanos) / 1e6) + " ms, "
+                    + millis(endNanos - origin) / 1000 + " s into the run)");
         }
     }
 
@@ -61,6 +63,17 @@ public final class Timeline {
         int n = 0;
         for (int i = 0; i < size; i++) {
             if (errors[i] == null && ends[i] > sinceNanos) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Successes of operations that began at or after {@code sinceNanos}: the traffic works again. */
+    public synchronized int successesBegunSince(long sinceNanos) {
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            if (errors[i] == null && starts[i] >= sinceNanos) {
                 n++;
             }
         }

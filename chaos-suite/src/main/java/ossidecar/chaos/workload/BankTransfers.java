@@ -87,7 +87,7 @@ public final class BankTransfers implements Workload {
                 long began = System.nanoTime();
                 try {
                     if (c == null) {
-                        c = DriverManager.getConnection(url + "?socketTimeout=60000", user, password);
+                        c = DriverManager.getConnection(url, user, password);
                         c.setAutoCommit(false);
                     }
                     transfer(c, id);

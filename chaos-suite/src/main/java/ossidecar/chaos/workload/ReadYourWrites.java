@@ -64,7 +64,7 @@ public final class ReadYourWrites implements Workload {
             long began = System.nanoTime();
             try {
                 if (c == null) {
-                    c = DriverManager.getConnection(url + "?socketTimeout=60000", user, password);
+                    c = DriverManager.getConnection(url, user, password);
                 }
                 try (PreparedStatement w = c.prepareStatement("UPDATE demo_bank.probe SET v = ? WHERE id = ?");
                      PreparedStatement r = c.prepareStatement("SELECT v FROM demo_bank.probe WHERE id = ?")) {

@@ -38,6 +38,18 @@ class TimelineTest {
     }
 
     @Test
+    void recoveryCountsFromWhenTheFaultTookEffectAndOnlyOperationsBegunAfterIt() {
+        Timeline t = new Timeline(0);
+        t.success(1100 * MS, 1105 * MS); // between the kill command and the process being gone
+        t.success(900 * MS, 2600 * MS); // in flight across the fault
+        t.success(1600 * MS, 2500 * MS); // the first begun once the node was gone
+        Timeline.Summary s = t.summarize(1 * S, 1500 * MS, 3 * S, 4 * S);
+        assertEquals(1000.0, s.firstSuccessAfterFaultMs());
+        assertEquals(1, t.successesBegunSince(1500 * MS));
+        assertEquals(2, t.successesSince(2 * S));
+    }
+
+    @Test
     void noSuccessAfterTheFaultIsMinusOne() {
         Timeline t = new Timeline(0);
         t.success(0, MS);

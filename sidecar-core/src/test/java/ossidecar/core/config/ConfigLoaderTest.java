@@ -210,6 +210,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theChaosSectionIsReadAndItsNodesMustBeKnown() {
+        SidecarConfig c = ConfigLoader.parse("""
+                amqp: {nodes: [{name: rabbit-1, address: 127.0.0.1:5673}]}
+                chaos:
+                  toxiproxy: http://127.0.0.1:8474
+                  amqp-user: nova
+                  amqp-password: s3cret
+                  command-timeout: 30s
+                  nodes:
+                    - name: rabbit-1
+                      toxiproxy-proxy: rmq1
+                      kill: ssh rmq1 pkill -9 beam.smp
+                      start: ssh rmq1 systemctl start rabbitmq-server
+                """, "test");
+        ChaosConfig chaos = c.chaos();
+        assertTrue(chaos.present());
+        assertEquals("http://127.0.0.1:8474", chaos.toxiproxy());
+        assertEquals("s3cret", chaos.amqpPassword().reveal());
+        assertEquals(Duration.ofSeconds(30), chaos.commandTimeout());
+        assertEquals(new ChaosConfig.ChaosNode("rabbit-1", "rmq1", "ssh rmq1 pkill -9 beam.smp", null, null, null,
+                "ssh rmq1 systemctl start rabbitmq-server"), chaos.node("rabbit-1").orElseThrow());
+        assertFalse(ConfigPrinter.toYaml(c).contains("s3cret"));
+        assertFalse(ConfigLoader.parse(VALID, "test").chaos().present());
+        assertEquals(List.of("chaos.nodes: 'rabbit-9' is not a node of amqp.nodes or db.nodes (known: [rabbit-1])"),
+                problems("amqp: {nodes: [{name: rabbit-1, address: 127.0.0.1:5673}]}\n"
+                        + "chaos: {nodes: [{name: rabbit-9, kill: 'true'}]}\n"));
+    }
+
+    @Test
     void nothingEnabledIsAnError() {
         assertEquals(List.of("amqp, db: neither proxy is enabled (configure amqp.nodes and/or db.nodes)"),
                 problems("admin: {listen: 127.0.0.1:9000}\n"));
