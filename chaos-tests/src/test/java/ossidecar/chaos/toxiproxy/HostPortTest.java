@@ -15,9 +15,12 @@ class HostPortTest {
         assertEquals("127.0.0.1:0", HostPort.format(HostPort.resolve(":0")));
         assertEquals("[::1]:22", HostPort.format(HostPort.resolve("[::1]:22")));
         assertEquals("127.0.0.1:5", HostPort.format(HostPort.resolve("localhost:5")).replace("[::1]", "127.0.0.1"));
-        assertThrows(IllegalArgumentException.class, () -> HostPort.resolve("127.0.0.1"));
         assertThrows(IllegalArgumentException.class, () -> HostPort.resolve("127.0.0.1:x"));
-        assertThrows(IllegalArgumentException.class, () -> HostPort.resolve("127.0.0.1:70000"));
+        IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+                () -> HostPort.resolve("127.0.0.1:70000"));
+        assertEquals("address 70000: invalid port", big.getMessage(), "Go names the port alone");
+        assertEquals("address 127.0.0.1: missing port in address",
+                assertThrows(IllegalArgumentException.class, () -> HostPort.resolve("127.0.0.1")).getMessage());
     }
 
     @Test

@@ -70,10 +70,31 @@ class ToxicTest {
         ApiException badAttr = assertThrows(ApiException.class, () -> Toxic.fromCreateJson(
                 json("{\"type\":\"latency\",\"attributes\":{\"latency\":\"100\"}}")));
         assertEquals(400, badAttr.status());
-        assertEquals(true, badAttr.getMessage().startsWith("bad request body: "), badAttr.getMessage());
+        assertEquals("bad request body: json: cannot unmarshal string into Go struct field "
+                + "LatencyToxic.attributes.latency of type int64", badAttr.getMessage());
+        assertEquals("bad request body: json: cannot unmarshal string into Go struct field "
+                + "ResetToxic.attributes.timeout of type int64", assertThrows(ApiException.class,
+                        () -> Toxic.fromCreateJson(json("{\"type\":\"reset_peer\",\"attributes\":{\"timeout\":\"x\"}}")))
+                        .getMessage());
+        assertEquals("bad request body: json: cannot unmarshal bool into Go struct field "
+                + "SlicerToxic.attributes.delay of type int", assertThrows(ApiException.class,
+                        () -> Toxic.fromCreateJson(json("{\"type\":\"slicer\",\"attributes\":{\"delay\":true}}")))
+                        .getMessage());
+        assertEquals("bad request body: json: cannot unmarshal array into Go struct field "
+                + "ToxicWrapper.attributes of type toxics.NoopToxic", assertThrows(ApiException.class,
+                        () -> Toxic.fromCreateJson(json("{\"type\":\"timeout\",\"attributes\":[]}"))).getMessage());
+        assertEquals("bad request body: json: cannot unmarshal string into Go struct field "
+                + "ToxicWrapper.toxicity of type float32", assertThrows(ApiException.class,
+                        () -> Toxic.fromCreateJson(json("{\"type\":\"timeout\",\"toxicity\":\"x\"}"))).getMessage());
+        // Beyond float32: refused as in Go (the literal is echoed as Jackson prints it).
+        String tooBig = assertThrows(ApiException.class,
+                () -> Toxic.fromCreateJson(json("{\"type\":\"timeout\",\"toxicity\":1e40}"))).getMessage();
+        assertEquals(true, tooBig.startsWith("bad request body: json: cannot unmarshal number 1"), tooBig);
+        assertEquals(true, tooBig.endsWith(" into Go struct field ToxicWrapper.toxicity of type float32"), tooBig);
 
         ApiException notObject = assertThrows(ApiException.class, () -> Toxic.fromCreateJson(json("[1]")));
-        assertEquals(true, notObject.getMessage().startsWith("bad request body: "), notObject.getMessage());
+        assertEquals("bad request body: json: cannot unmarshal array into Go value of type toxics.ToxicWrapper",
+                notObject.getMessage());
     }
 
     @Test
@@ -96,11 +117,53 @@ class ToxicTest {
     }
 
     @Test
-    void integralFloatsAreAcceptedFractionsAreNot() throws Exception {
-        Toxic t = Toxic.fromCreateJson(json("{\"type\":\"bandwidth\",\"attributes\":{\"rate\":50.0}}"));
-        assertEquals(50, t.attribute("rate"));
-        assertThrows(ApiException.class,
-                () -> Toxic.fromCreateJson(json("{\"type\":\"bandwidth\",\"attributes\":{\"rate\":50.5}}")));
+    void attributesTakeIntegerLiteralsOnlyAsGoParseIntDoes() throws Exception {
+        assertEquals(-0L, Toxic.fromCreateJson(json("{\"type\":\"bandwidth\",\"attributes\":{\"rate\":-0}}"))
+                .attribute("rate"));
+        for (String literal : List.of("50.0", "50.5", "1e3", "99999999999999999999")) {
+            ApiException e = assertThrows(ApiException.class, () -> Toxic.fromCreateJson(
+                    json("{\"type\":\"bandwidth\",\"attributes\":{\"rate\":" + literal + "}}")), literal);
+            assertEquals(true, e.getMessage().startsWith("bad request body: json: cannot unmarshal number "),
+                    e.getMessage());
+            assertEquals(true, e.getMessage().endsWith(" into Go struct field BandwidthToxic.attributes.rate of type "
+                    + "int64"), e.getMessage());
+        }
+    }
+
+    @Test
+    void keysMatchIgnoringCaseAndStreamsAreKeptAsWritten() throws Exception {
+        Toxic t = Toxic.fromCreateJson(json("{\"Type\":\"timeout\",\"STREAM\":\"UpStream\",\"Attributes\":{\"TIMEOUT\":7}}"));
+        assertEquals(ToxicType.TIMEOUT, t.type());
+        assertEquals(Direction.UPSTREAM, t.stream());
+        assertEquals("UpStream", t.streamName());
+        assertEquals("timeout_UpStream", t.name());
+        assertEquals(7, t.attribute("timeout"));
+        assertEquals("UpStream", t.toJson().get("stream").asText());
+        // A later null leaves an earlier value, as Go's decoder does.
+        assertEquals("x", Toxic.fromCreateJson(json("{\"type\":\"noop\",\"name\":\"x\",\"Name\":null}")).name());
+        assertEquals(0.5f, t.withUpdateJson(json("{\"Toxicity\":0.5}")).toxicity());
+    }
+
+    @Test
+    void updateErrorsNameTheAnonymousStruct() throws Exception {
+        Toxic t = Toxic.fromCreateJson(json("{\"type\":\"latency\"}"));
+        assertEquals("bad request body: json: cannot unmarshal string into Go struct field .toxicity of type float32",
+                assertThrows(ApiException.class, () -> t.withUpdateJson(json("{\"toxicity\":\"x\"}"))).getMessage());
+        assertEquals("bad request body: json: cannot unmarshal number into Go struct field .attributes of type "
+                + "toxics.LatencyToxic",
+                assertThrows(ApiException.class, () -> t.withUpdateJson(json("{\"attributes\":5}"))).getMessage());
+        assertEquals("bad request body: json: cannot unmarshal array into Go value of type struct { Attributes "
+                + "interface {} \"json:\\\"attributes\\\"\"; Toxicity float32 \"json:\\\"toxicity\\\"\" }",
+                assertThrows(ApiException.class, () -> t.withUpdateJson(json("[]"))).getMessage());
+        assertEquals(t, t.withUpdateJson(json("null")));
+    }
+
+    @Test
+    void aTakenNameIsRefusedBeforeTheAttributesAreRead() {
+        ApiException e = assertThrows(ApiException.class, () -> Toxic.fromCreateJson(
+                json("{\"type\":\"latency\",\"name\":\"l\",\"attributes\":{\"latency\":\"x\"}}"), "l"::equals));
+        assertEquals(409, e.status());
+        assertEquals("toxic already exists", e.getMessage());
     }
 
     @Test
@@ -108,6 +171,8 @@ class ToxicTest {
         assertEquals(List.of("average_size", "size_variation", "delay"), ToxicType.SLICER.attributes());
         assertEquals(ToxicType.RESET_PEER, ToxicType.parse("reset_peer"));
         assertEquals(null, ToxicType.parse("Latency"));
-        assertEquals(null, Direction.parse("Upstream"));
+        assertEquals(Direction.UPSTREAM, Direction.parse("Upstream"));
+        assertEquals(Direction.DOWNSTREAM, Direction.parse("DOWNSTREAM"));
+        assertEquals(null, Direction.parse("up"));
     }
 }

@@ -156,9 +156,11 @@ class ToxiproxyApiIT {
                 () -> toxiproxy.createProxy(name(), "127.0.0.1:0", ""));
         assertEquals("[400] missing required field: upstream", noUpstream.getMessage());
 
+        // Toxiproxy sends its JSON errors through Go's http.Error, which labels them plain text.
         Net.Http raw = Net.http(toxiproxy.url(), "POST", "/proxies", "{\"listen\":\"127.0.0.1:0\"}", null);
         assertEquals(400, raw.status());
-        assertTrue(raw.contentType().startsWith("application/json"), raw.contentType());
+        assertEquals("text/plain; charset=utf-8", raw.contentType());
+        assertEquals("{\"error\":\"missing required field: name\",\"status\":400}\n", raw.body());
         JsonNode err = json(raw.body());
         assertEquals("missing required field: name", err.get("error").asText());
         assertEquals(400, err.get("status").asInt());
@@ -179,7 +181,9 @@ class ToxiproxyApiIT {
                         + "\",\"enabled\":false}", "text/plain");
         assertEquals(201, created.status(), created.body());
         JsonNode p = json(created.body());
-        assertEquals(List.of("name", "listen", "upstream", "enabled", "toxics"), fields(p));
+        // Toxiproxy 2.8 also exports the proxy's logger, as an empty object.
+        assertEquals(List.of("name", "listen", "upstream", "enabled", "Logger", "toxics"), fields(p));
+        assertEquals(0, p.get("Logger").size());
         assertFalse(p.get("enabled").asBoolean());
 
         Net.Http patched = Net.http(toxiproxy.url(), "PATCH", "/proxies/" + name, "{\"enabled\":true}",
@@ -352,7 +356,54 @@ class ToxiproxyApiIT {
         Net.Http bad = Net.http(toxiproxy.url(), "POST", "/populate",
                 "[{\"name\":\"" + name() + "\",\"upstream\":\"" + echo.address() + "\"},{\"name\":\"x\"}]", null);
         assertEquals(400, bad.status());
+        assertEquals("application/json", bad.contentType(), "populate writes its errors itself");
         assertEquals("missing required field: upstream at proxy 2", json(bad.body()).get("error").asText());
+        assertTrue(json(bad.body()).get("proxies").isNull(), bad.body());
+
+        Net.Http none = Net.http(toxiproxy.url(), "POST", "/populate", "[]", null);
+        assertEquals(201, none.status());
+        assertEquals("{\"proxies\":null}", none.body());
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAnswerAsTheRouterDoes() throws Exception {
+        for (String path : List.of("/nope", "/proxies/", "/proxies/" + PREFIX + "x/toxics/y/z")) {
+            Net.Http r = Net.http(toxiproxy.url(), "GET", path, null, null);
+            assertEquals(404, r.status(), path);
+            assertEquals("text/plain; charset=utf-8", r.contentType(), path);
+            assertEquals("404 page not found\n", r.body(), path);
+        }
+        for (String[] mp : new String[][] {{"PUT", "/proxies"}, {"DELETE", "/version"}, {"GET", "/populate"},
+                {"GET", "/reset"}}) {
+            Net.Http r = Net.http(toxiproxy.url(), mp[0], mp[1], null, null);
+            assertEquals(405, r.status(), mp[0] + " " + mp[1]);
+            assertEquals("", r.contentType(), mp[0] + " " + mp[1]);
+            assertEquals("", r.body(), mp[0] + " " + mp[1]);
+        }
+        Net.Http v = Net.http(toxiproxy.url(), "GET", "/version", null, null);
+        assertEquals("application/json;charset=utf-8", v.contentType());
+        assertTrue(v.body().matches("\\{\"version\": \"[^\"]+\"\\}\n"), v.body());
+    }
+
+    @Test
+    void streamNamesMatchIgnoringCaseAndAreKeptAsWritten() throws Exception {
+        Proxy p = toxiproxy.createProxy(name(), "127.0.0.1:0", echo.address());
+        String base = "/proxies/" + p.getName() + "/toxics";
+        Net.Http up = Net.http(toxiproxy.url(), "POST", base,
+                "{\"type\":\"latency\",\"stream\":\"UPSTREAM\",\"attributes\":{\"latency\":300}}", null);
+        assertEquals(200, up.status(), up.body());
+        assertEquals("UPSTREAM", json(up.body()).get("stream").asText());
+        assertEquals("latency_UPSTREAM", json(up.body()).get("name").asText());
+        // Go's decoder matches keys ignoring case, attributes included.
+        Net.Http keys = Net.http(toxiproxy.url(), "POST", base,
+                "{\"Type\":\"timeout\",\"Name\":\"T\",\"Attributes\":{\"Timeout\":7}}", null);
+        assertEquals(200, keys.status(), keys.body());
+        assertEquals(7, json(keys.body()).get("attributes").get("timeout").asLong());
+        p.toxics().get("T").remove();
+        try (Socket s = Net.connect(p.getListen())) {
+            long rtt = Net.echoMillis(s, "upper");
+            assertTrue(rtt >= 300, "the UPSTREAM toxic acts on the upstream: " + rtt + " ms");
+        }
     }
 
     private static List<String> fields(JsonNode n) {

@@ -272,6 +272,33 @@ class ToxiproxyToxicsIT {
         }
     }
 
+    /**
+     * A client that half-closes ends its upstream stream; Toxiproxy then closes the upstream
+     * connection, which ends the downstream stream, and a downstream slow_close holds the
+     * client's end of stream for its delay (without the toxic it arrives at once).
+     */
+    @Test
+    void slowCloseDelaysTheEndOfStreamAfterTheClientHalfCloses() throws Exception {
+        Proxy p = proxyTo(echo);
+        try (Socket s = Net.connect(p.getListen())) {
+            Net.echoMillis(s, "open");
+            long start = System.nanoTime();
+            s.shutdownOutput();
+            assertEquals(-1, s.getInputStream().read());
+            long prompt = millisSince(start);
+            assertTrue(prompt < 900, "without slow_close the end of stream came after " + prompt + " ms");
+        }
+        p.toxics().slowClose("slow", ToxicDirection.DOWNSTREAM, 1000);
+        try (Socket s = Net.connect(p.getListen())) {
+            Net.echoMillis(s, "open");
+            long start = System.nanoTime();
+            s.shutdownOutput();
+            assertEquals(-1, s.getInputStream().read());
+            long held = millisSince(start);
+            assertTrue(held >= 1000, "end of stream after " + held + " ms, expected the 1000 ms delay");
+        }
+    }
+
     @Test
     void slowCloseDelaysTheClose() throws Exception {
         try (TestUpstream sender = TestUpstream.sending(Net.ascii("bye"), true)) {

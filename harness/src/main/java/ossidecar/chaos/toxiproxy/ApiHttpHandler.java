@@ -12,9 +12,12 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpVersion;
+import java.util.Date;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,13 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHttpHandler.class);
+
+    /** Set by {@code http.Error} on every plain-text answer. */
+    private static final String NOSNIFF = "X-Content-Type-Options";
+    /** Toxiproxy tags each answer with a request id (zerolog's {@code hlog.RequestIDHandler}). */
+    private static final String REQUEST_ID = "X-Toxiproxy-Request-Id";
+    private static final char[] BASE32HEX = "0123456789abcdefghijklmnopqrstuv".toCharArray();
+    private static final AtomicLong REQUESTS = new AtomicLong();
 
     private final ToxiproxyApi api;
     private final Executor control;
@@ -56,16 +66,29 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 ctx.executor().execute(() -> respond(ctx, r, keepAlive));
             });
         } catch (RejectedExecutionException e) {
-            respond(ctx, ApiResponse.text(503, "toxiproxy server is stopping\n"), false);
+            respond(ctx, ApiResponse.text(503, "toxiproxy server is stopping"), false);
         }
     }
 
     private static void respond(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
         FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(r.body()));
-        if (r.status() != 204) {
+        if (r.contentType() != null) {
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+        }
+        if (r.nosniff()) {
+            resp.headers().set(NOSNIFF, "nosniff");
+        }
+        // Go's server sends a length with every answer but 204 (a 405 says Content-Length: 0).
+        if (r.status() != 204) {
             HttpUtil.setContentLength(resp, r.body().length);
+        }
+        if (r.routed()) {
+            resp.headers().set(REQUEST_ID, requestId());
+        }
+        resp.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+        if (r.location() != null) {
+            resp.headers().set(HttpHeaderNames.LOCATION, r.location());
         }
         if (keepAlive) {
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -80,6 +103,22 @@ final class ApiHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** A unique 20-character id in xid's alphabet: milliseconds, then a sequence number. */
+    static String requestId() {
+        long time = System.currentTimeMillis();
+        long seq = REQUESTS.incrementAndGet();
+        char[] id = new char[20];
+        for (int i = 9; i >= 0; i--) {
+            id[i] = BASE32HEX[(int) (time & 31)];
+            time >>>= 5;
+        }
+        for (int i = 19; i >= 10; i--) {
+            id[i] = BASE32HEX[(int) (seq & 31)];
+            seq >>>= 5;
+        }
+        return new String(id);
     }
 
     @Override

@@ -29,14 +29,15 @@ final class HostPort {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
+        // Go's net package names only the port in this error: "address 99999: invalid port".
         int port;
         try {
             port = Integer.parseInt(portText);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("address " + text + ": invalid port");
+            throw new IllegalArgumentException("address " + portText + ": invalid port");
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("address " + text + ": invalid port");
+            throw new IllegalArgumentException("address " + portText + ": invalid port");
         }
         InetAddress address = host.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host);
         return new InetSocketAddress(address, port);

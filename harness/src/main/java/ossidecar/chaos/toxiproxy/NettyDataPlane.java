@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
+import java.util.Locale;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ final class NettyDataPlane implements DataPlane {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -53,8 +55,11 @@ final class NettyDataPlane implements DataPlane {
             throw new IOException("bind timed out");
         }
         if (!bind.isSuccess()) {
+            // Go prints the errno text in lower case: "bind: address already in use".
             Throwable cause = bind.cause();
-            throw new IOException("bind: " + cause.getMessage(), cause);
+            String m = String.valueOf(cause.getMessage());
+            throw new IOException("bind: " + (m.isEmpty() ? m : m.substring(0, 1).toLowerCase(Locale.ROOT)
+                    + m.substring(1)), cause);
         }
         listener.bound(bind.channel());
         return listener;

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -20,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * Follows Netty's proxy example: auto-read off on both channels, the upstream channel on the
  * client's event loop, and nothing read from the client until upstream is connected. If the
  * upstream cannot be reached the client is closed, as Toxiproxy does.
+ *
+ * <p>Both channels allow half-closure, so that a peer's end of stream is an event, not a close:
+ * it ends that peer's link, whose toxics then decide when the other side is closed. As in
+ * Toxiproxy ({@code link.go}: the writer closes its destination when its stream ends), a client
+ * that half-closes gets its upstream closed after the upstream toxics, and then its own end of
+ * stream after the downstream toxics (a downstream {@code slow_close} delays it).
  */
 final class ProxyConnection implements ToxicChain.Listener, Link.Owner {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyConnection.class);
@@ -69,6 +76,16 @@ final class ProxyConnection implements ToxicChain.Listener, Link.Owner {
             }
 
             @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                // The client half-closed: its stream ends here, the channel stays open for what
+                // comes back, until the downstream link closes it.
+                if (evt instanceof ChannelInputShutdownEvent && up != null) {
+                    up.sourceEnded();
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+
+            @Override
             public void channelInactive(ChannelHandlerContext ctx) {
                 if (up != null) {
                     up.sourceEnded();
@@ -113,6 +130,7 @@ final class ProxyConnection implements ToxicChain.Listener, Link.Owner {
                 .group(loop)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .handler(upstreamHandler())
                 .connect(target)
@@ -152,6 +170,14 @@ final class ProxyConnection implements ToxicChain.Listener, Link.Owner {
             @Override
             public void channelReadComplete(ChannelHandlerContext ctx) {
                 down.maybeRead();
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof ChannelInputShutdownEvent) {
+                    down.sourceEnded();
+                }
+                ctx.fireUserEventTriggered(evt);
             }
 
             @Override

@@ -7,27 +7,38 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * One toxic as the API knows it: immutable; an update makes a new value. JSON parsing follows
  * Toxiproxy's {@code toxic_collection.go}: {@code AddToxicJson} (defaults: stream
  * {@code downstream}, toxicity 1, name {@code <type>_<stream>}, attributes 0) and
  * {@code UpdateToxicJson} (only {@code attributes} and {@code toxicity} change, and only the
- * attributes present in the body). Unknown fields and attributes are ignored, as Go's decoder
- * ignores them.
+ * attributes present in the body), decoded as Go's {@code encoding/json} does ({@link GoJson}).
+ * The stream is matched ignoring case and kept as the client wrote it ({@code "UPSTREAM"} is
+ * echoed so, and names the default {@code latency_UPSTREAM}), as {@code stream.ParseDirection}
+ * lower-cases only for the match.
  */
 final class Toxic {
+    /** Go's name of the wrapper struct, in type errors of its fields. */
+    private static final String WRAPPER = "ToxicWrapper";
+    /** The anonymous struct {@code UpdateToxicJson} decodes into, as Go prints its type. */
+    static final String UPDATE_STRUCT =
+            "struct { Attributes interface {} \"json:\\\"attributes\\\"\"; Toxicity float32 \"json:\\\"toxicity\\\"\" }";
 
     private final String name;
     private final ToxicType type;
     private final Direction stream;
+    private final String streamName;
     private final float toxicity;
     private final Map<String, Long> attributes;
 
-    private Toxic(String name, ToxicType type, Direction stream, float toxicity, Map<String, Long> attributes) {
+    private Toxic(String name, ToxicType type, Direction stream, String streamName, float toxicity,
+            Map<String, Long> attributes) {
         this.name = name;
         this.type = type;
         this.stream = stream;
+        this.streamName = streamName;
         this.toxicity = toxicity;
         this.attributes = Collections.unmodifiableMap(attributes);
     }
@@ -40,16 +51,31 @@ final class Toxic {
                 attrs.put(k, v);
             }
         });
-        return new Toxic(name, type, stream, toxicity, attrs);
+        return new Toxic(name, type, stream, stream.wireName(), toxicity, attrs);
     }
 
-    /** Parses the body of {@code POST /proxies/{proxy}/toxics}. */
+    /** Parses the body of {@code POST /proxies/{proxy}/toxics} for a proxy without toxics. */
     static Toxic fromCreateJson(JsonNode body) throws ApiException {
-        requireObject(body, "toxics.ToxicWrapper");
-        String streamName = string(body, "stream", "downstream");
-        String typeName = string(body, "type", "");
-        String name = string(body, "name", "");
-        float toxicity = number(body, "toxicity", 1f);
+        return fromCreateJson(body, name -> false);
+    }
+
+    /**
+     * Parses the body of {@code POST /proxies/{proxy}/toxics}, in Toxiproxy's order of checks:
+     * the wrapper's fields, the stream, the type, whether {@code taken} already has the name
+     * (409), and only then the attributes, which are decoded once the type is known.
+     */
+    static Toxic fromCreateJson(JsonNode body, Predicate<String> taken) throws ApiException {
+        JsonNode in = GoJson.object(body, "toxics.ToxicWrapper");
+        String name = GoJson.string(in, "name", "", WRAPPER);
+        String typeName = GoJson.string(in, "type", "", WRAPPER);
+        String streamName = GoJson.string(in, "stream", "downstream", WRAPPER);
+        float toxicity = GoJson.float32(in, "toxicity", 1f, WRAPPER);
+        // The first pass decodes attributes into a noop toxic, which has no fields: only the
+        // JSON type of "attributes" itself can fail here.
+        JsonNode attrs = GoJson.field(in, "attributes");
+        if (attrs != null && !attrs.isObject()) {
+            throw GoJson.typeError(attrs, WRAPPER, "attributes", "toxics.NoopToxic", false);
+        }
         Direction stream = Direction.parse(streamName);
         if (stream == null) {
             throw new ApiException(400, ApiException.INVALID_STREAM);
@@ -61,15 +87,23 @@ final class Toxic {
         if (type == null) {
             throw new ApiException(400, ApiException.INVALID_TOXIC_TYPE);
         }
-        return new Toxic(name, type, stream, toxicity, merge(type, zeros(type), body.get("attributes")));
+        if (taken.test(name)) {
+            throw new ApiException(409, ApiException.TOXIC_ALREADY_EXISTS);
+        }
+        return new Toxic(name, type, stream, streamName, toxicity, merge(type, zeros(type), attrs));
     }
 
     /** Applies the body of {@code POST|PATCH /proxies/{proxy}/toxics/{toxic}} to this toxic. */
     Toxic withUpdateJson(JsonNode body) throws ApiException {
-        requireObject(body, "struct { Attributes; Toxicity }");
-        float newToxicity = number(body, "toxicity", toxicity);
-        return new Toxic(name, type, stream, newToxicity, merge(type, new LinkedHashMap<>(attributes),
-                body.get("attributes")));
+        JsonNode in = GoJson.object(body, UPDATE_STRUCT);
+        // The anonymous struct has no name: Go writes its fields as ".toxicity".
+        JsonNode attrs = GoJson.field(in, "attributes");
+        if (attrs != null && !attrs.isObject()) {
+            throw GoJson.typeError(attrs, "", "attributes", "toxics." + type.goName(), false);
+        }
+        Map<String, Long> merged = merge(type, new LinkedHashMap<>(attributes), attrs);
+        float newToxicity = GoJson.float32(in, "toxicity", toxicity, "");
+        return new Toxic(name, type, stream, streamName, newToxicity, merged);
     }
 
     String name() {
@@ -82,6 +116,11 @@ final class Toxic {
 
     Direction stream() {
         return stream;
+    }
+
+    /** The stream as the client wrote it, e.g. {@code UPSTREAM}. */
+    String streamName() {
+        return streamName;
     }
 
     float toxicity() {
@@ -104,7 +143,7 @@ final class Toxic {
         attributes.forEach(attrs::put);
         n.put("name", name);
         n.put("type", type.wireName());
-        n.put("stream", stream.wireName());
+        n.put("stream", streamName);
         // Go prints float32 1.0 as 1; Jackson would print 1.0. Both parse, this one matches.
         if (toxicity == Math.rint(toxicity) && !Float.isInfinite(toxicity)) {
             n.put("toxicity", (long) toxicity);
@@ -117,12 +156,13 @@ final class Toxic {
     @Override
     public boolean equals(Object o) {
         return o instanceof Toxic t && t.name.equals(name) && t.type == type && t.stream == stream
+                && t.streamName.equals(streamName)
                 && Float.compare(t.toxicity, toxicity) == 0 && t.attributes.equals(attributes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, type, stream, toxicity, attributes);
+        return Objects.hash(name, type, streamName, toxicity, attributes);
     }
 
     @Override
@@ -138,89 +178,15 @@ final class Toxic {
         return m;
     }
 
+    /** The attributes present in {@code attrs} over {@code base}; Go's type errors name the toxic's struct. */
     private static Map<String, Long> merge(ToxicType type, Map<String, Long> base, JsonNode attrs)
             throws ApiException {
-        if (attrs == null || attrs.isNull()) {
+        if (attrs == null) {
             return base;
         }
-        requireObject(attrs, "toxics." + type.wireName());
         for (String a : type.attributes()) {
-            JsonNode v = attrs.get(a);
-            if (v == null || v.isNull()) {
-                continue;
-            }
-            if (!v.isNumber() || !v.canConvertToExactIntegral() || !v.canConvertToLong()) {
-                throw ApiException.badBody("json: cannot unmarshal " + kind(v) + " into Go struct field "
-                        + a + " of type int64");
-            }
-            base.put(a, v.longValue());
+            base.put(a, GoJson.integer(attrs, a, base.get(a), type.goName() + ".attributes", type.goIntType()));
         }
         return base;
-    }
-
-    private static void requireObject(JsonNode node, String goType) throws ApiException {
-        if (node == null || !node.isObject()) {
-            throw ApiException.badBody("json: cannot unmarshal " + kind(node) + " into Go value of type " + goType);
-        }
-    }
-
-    /** A string field; absent or null gives {@code absent}; another JSON type is a bad body. */
-    static String string(JsonNode obj, String field, String absent) throws ApiException {
-        JsonNode v = obj.get(field);
-        if (v == null || v.isNull()) {
-            return absent;
-        }
-        if (!v.isTextual()) {
-            throw ApiException.badBody("json: cannot unmarshal " + kind(v) + " into Go struct field " + field
-                    + " of type string");
-        }
-        return v.textValue();
-    }
-
-    /** A boolean field, as {@link #string}. */
-    static boolean bool(JsonNode obj, String field, boolean absent) throws ApiException {
-        JsonNode v = obj.get(field);
-        if (v == null || v.isNull()) {
-            return absent;
-        }
-        if (!v.isBoolean()) {
-            throw ApiException.badBody("json: cannot unmarshal " + kind(v) + " into Go struct field " + field
-                    + " of type bool");
-        }
-        return v.booleanValue();
-    }
-
-    private static float number(JsonNode obj, String field, float absent) throws ApiException {
-        JsonNode v = obj.get(field);
-        if (v == null || v.isNull()) {
-            return absent;
-        }
-        if (!v.isNumber()) {
-            throw ApiException.badBody("json: cannot unmarshal " + kind(v) + " into Go struct field " + field
-                    + " of type float32");
-        }
-        return v.floatValue();
-    }
-
-    static String kind(JsonNode v) {
-        if (v == null || v.isMissingNode()) {
-            return "nothing";
-        }
-        if (v.isObject()) {
-            return "object";
-        }
-        if (v.isArray()) {
-            return "array";
-        }
-        if (v.isTextual()) {
-            return "string";
-        }
-        if (v.isBoolean()) {
-            return "bool";
-        }
-        if (v.isNumber()) {
-            return "number " + v.asText();
-        }
-        return "null";
     }
 }

@@ -53,6 +53,10 @@ final class ToxicChain {
         return out;
     }
 
+    synchronized boolean contains(String name) {
+        return toxics.stream().anyMatch(t -> t.name().equals(name));
+    }
+
     synchronized Toxic get(String name) throws ApiException {
         return toxics.get(indexOf(name));
     }

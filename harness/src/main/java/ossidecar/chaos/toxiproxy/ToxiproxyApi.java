@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +19,26 @@ import org.slf4j.LoggerFactory;
  * Toxiproxy's HTTP API ({@code api.go}, {@code proxy_collection.go}) as a function from
  * request to response, over a {@link DataPlane}. Not thread-safe: the server calls it from
  * one control thread only, which also serialises every change as Toxiproxy's collection lock
- * does.
+ * does. Routing is {@link ApiRoute}'s, body decoding {@link GoJson}'s, answer shapes
+ * {@link ApiResponse}'s; the deliberate differences from Toxiproxy 2.8 are listed in
+ * {@code docs/toxiproxy.md}.
  */
 final class ToxiproxyApi {
     private static final Logger LOG = LoggerFactory.getLogger(ToxiproxyApi.class);
 
     /** Reported by {@code GET /version}, in the JSON shape of current Toxiproxy servers. */
     static final String VERSION = "2.x-ossidecar-embedded";
-    /** Toxiproxy listens on all interfaces when {@code listen} is empty; the harness stays on loopback. */
+    /**
+     * Where a proxy without {@code listen} binds. Toxiproxy binds every interface then
+     * ({@code net.Listen("tcp", "")}); the harness stays on loopback, deliberately. The proxy
+     * still reports {@code listen: ""} until it is started, as Toxiproxy does.
+     */
     static final String DEFAULT_LISTEN = "127.0.0.1:0";
+    /** Go's name of the proxy struct, in type errors of its fields. */
+    private static final String PROXY = "Proxy";
+    /** The element type {@code PopulateJson} decodes, as Go prints it. */
+    private static final String POPULATE_ELEMENT =
+            "struct { toxiproxy.Proxy; Enabled *bool \"json:\\\"enabled\\\"\" }";
 
     private final DataPlane dataPlane;
     private final Map<String, ProxyEntry> proxies = new TreeMap<>();
@@ -36,16 +48,38 @@ final class ToxiproxyApi {
     }
 
     /**
-     * Answers one request. {@code rawUri} may carry a query (ignored) and percent-escapes; the
-     * body is read as JSON whatever its content type.
+     * Answers one request. {@code rawUri} is the request target: its path is percent-decoded,
+     * a path that is not clean is redirected as mux does, the query is ignored; the body is read
+     * as JSON whatever its content type.
      */
     ApiResponse handle(String method, String rawUri, byte[] body, String userAgent) {
-        // Toxiproxy refuses browsers so that a web page cannot drive it (stopBrowsersMiddleware).
+        String path = ApiRoute.decodePath(rawUri);
+        if (path == null) {
+            return new ApiResponse(400, ApiResponse.TEXT, "400 Bad Request".getBytes(StandardCharsets.UTF_8));
+        }
+        String clean = ApiRoute.cleanPath(path);
+        if (!clean.equals(path)) {
+            String query = ApiRoute.rawQuery(rawUri);
+            return ApiResponse.movedTo(ApiRoute.escapePath(clean) + (query == null ? "" : "?" + query));
+        }
+        ApiRoute route = ApiRoute.match(path);
+        if (route == null) {
+            return ApiResponse.text(404, "404 page not found");
+        }
+        if (!route.kind().allows(method)) {
+            return ApiResponse.empty(405);
+        }
+        return answer(method, route, body, userAgent, rawUri).asRouted();
+    }
+
+    private ApiResponse answer(String method, ApiRoute route, byte[] body, String userAgent, String rawUri) {
+        // Toxiproxy refuses browsers so that a web page cannot drive it (stopBrowsersMiddleware);
+        // mux runs that middleware only for a matched route and method.
         if (userAgent != null && userAgent.startsWith("Mozilla/")) {
-            return ApiResponse.text(403, "User agent not allowed\n");
+            return ApiResponse.text(403, "User agent not allowed");
         }
         try {
-            return route(method, segments(rawUri), body);
+            return dispatch(method, route, body);
         } catch (ApiException e) {
             return ApiResponse.error(e);
         } catch (RuntimeException e) {
@@ -62,58 +96,31 @@ final class ToxiproxyApi {
         proxies.clear();
     }
 
-    private ApiResponse route(String method, List<String> seg, byte[] body) throws ApiException {
-        int n = seg.size();
-        if (n == 1 && seg.get(0).equals("version")) {
-            requireMethod(method, "GET");
-            ObjectNode v = JsonNodeFactory.instance.objectNode().put("version", VERSION);
-            return ApiResponse.json(200, v);
-        }
-        if (n == 1 && seg.get(0).equals("reset")) {
-            requireMethod(method, "POST");
-            return reset();
-        }
-        if (n == 1 && seg.get(0).equals("populate")) {
-            requireMethod(method, "POST");
-            return populate(body);
-        }
-        if (n >= 1 && seg.get(0).equals("proxies")) {
-            if (n == 1) {
-                return switch (method) {
-                    case "GET" -> proxyIndex();
-                    case "POST" -> proxyCreate(body);
-                    default -> throw methodNotAllowed();
-                };
-            }
-            String proxy = seg.get(1);
-            if (n == 2) {
-                return switch (method) {
-                    case "GET" -> ApiResponse.json(200, find(proxy).toJson());
-                    case "POST", "PATCH" -> proxyUpdate(proxy, body);
-                    case "DELETE" -> proxyDelete(proxy);
-                    default -> throw methodNotAllowed();
-                };
-            }
-            if (seg.get(2).equals("toxics")) {
-                if (n == 3) {
-                    return switch (method) {
-                        case "GET" -> toxicIndex(proxy);
-                        case "POST" -> toxicCreate(proxy, body);
-                        default -> throw methodNotAllowed();
-                    };
-                }
-                if (n == 4) {
-                    String toxic = seg.get(3);
-                    return switch (method) {
-                        case "GET" -> ApiResponse.json(200, find(proxy).toxics.get(toxic).toJson());
-                        case "POST", "PATCH" -> toxicUpdate(proxy, toxic, body);
-                        case "DELETE" -> toxicDelete(proxy, toxic);
-                        default -> throw methodNotAllowed();
-                    };
-                }
-            }
-        }
-        throw new ApiException(404, "not found");
+    private ApiResponse dispatch(String method, ApiRoute route, byte[] body) throws ApiException {
+        String proxy = route.proxy();
+        return switch (route.kind()) {
+            case VERSION -> version();
+            case RESET -> reset();
+            case POPULATE -> populate(body);
+            case PROXIES -> method.equals("GET") ? proxyIndex() : proxyCreate(body);
+            case PROXY -> switch (method) {
+                case "GET" -> ApiResponse.json(200, find(proxy).toJson());
+                case "DELETE" -> proxyDelete(proxy);
+                default -> proxyUpdate(proxy, body);
+            };
+            case TOXICS -> method.equals("GET") ? toxicIndex(proxy) : toxicCreate(proxy, body);
+            case TOXIC -> switch (method) {
+                case "GET" -> ApiResponse.json(200, find(proxy).toxics.get(route.toxic()).toJson());
+                case "DELETE" -> toxicDelete(proxy, route.toxic());
+                default -> toxicUpdate(proxy, route.toxic(), body);
+            };
+        };
+    }
+
+    /** {@code {"version": "..."}} and a newline, written by hand in Toxiproxy, with its own content type. */
+    private static ApiResponse version() {
+        byte[] text = ("{\"version\": \"" + VERSION + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        return new ApiResponse(200, "application/json;charset=utf-8", text);
     }
 
     private ApiResponse proxyIndex() {
@@ -123,12 +130,11 @@ final class ToxiproxyApi {
     }
 
     private ApiResponse proxyCreate(byte[] body) throws ApiException {
-        JsonNode in = parse(body);
-        requireObject(in, "toxiproxy.Proxy");
-        String name = Toxic.string(in, "name", "");
-        String listen = Toxic.string(in, "listen", "");
-        String upstream = Toxic.string(in, "upstream", "");
-        boolean enabled = Toxic.bool(in, "enabled", true);
+        JsonNode in = GoJson.object(parse(body), "toxiproxy.Proxy");
+        String name = GoJson.string(in, "name", "", PROXY);
+        String listen = GoJson.string(in, "listen", "", PROXY);
+        String upstream = GoJson.string(in, "upstream", "", PROXY);
+        boolean enabled = GoJson.bool(in, "enabled", true, PROXY);
         if (name.isEmpty()) {
             throw ApiException.missingField("name");
         }
@@ -138,7 +144,7 @@ final class ToxiproxyApi {
         if (proxies.containsKey(name)) {
             throw new ApiException(409, ApiException.PROXY_ALREADY_EXISTS);
         }
-        ProxyEntry p = new ProxyEntry(name, listen.isEmpty() ? DEFAULT_LISTEN : listen, upstream);
+        ProxyEntry p = new ProxyEntry(name, listen, upstream);
         if (enabled) {
             p.start();
         }
@@ -148,36 +154,55 @@ final class ToxiproxyApi {
 
     /**
      * {@code POST /populate}: a JSON array of proxies. All are checked before any is made; a proxy
-     * whose name exists is kept when its listen and upstream are unchanged, else replaced
-     * ({@code ProxyCollection.AddOrReplace}). Answers 201 {@code {"proxies": [...]}}, or the first
-     * error's status with {@code error}, {@code status} and the proxies made until then.
+     * whose name exists is kept when its listen and upstream are unchanged, else stopped and
+     * replaced ({@code ProxyCollection.AddOrReplace}). Answers 201 {@code {"proxies": [...]}}, or
+     * the first error's status with {@code error}, {@code status} and the proxies made until
+     * then, always labelled JSON. No proxies at all is {@code "proxies": null}, as Go encodes an
+     * empty slice that was never allocated.
      */
-    private ApiResponse populate(byte[] body) throws ApiException {
+    private ApiResponse populate(byte[] body) {
+        ArrayNode made = JsonNodeFactory.instance.arrayNode();
+        ApiException failure = null;
+        try {
+            populateInto(body, made);
+        } catch (ApiException e) {
+            failure = e;
+        }
+        ObjectNode out = failure == null ? JsonNodeFactory.instance.objectNode() : failure.toJson();
+        if (made.isEmpty()) {
+            out.putNull("proxies");
+        } else {
+            out.set("proxies", made);
+        }
+        return ApiResponse.json(failure == null ? 201 : failure.status(), out);
+    }
+
+    private void populateInto(byte[] body, ArrayNode made) throws ApiException {
         JsonNode in = parse(body);
+        if (in.isNull()) {
+            return;
+        }
         if (!in.isArray()) {
-            throw ApiException.badBody("json: cannot unmarshal " + Toxic.kind(in)
-                    + " into Go value of type []toxiproxy.Proxy");
+            throw ApiException.badBody("json: cannot unmarshal " + GoJson.kind(in, false) + " into Go value of type []"
+                    + POPULATE_ELEMENT);
         }
         record Input(String name, String listen, String upstream, boolean enabled) {
         }
         List<Input> inputs = new ArrayList<>();
-        for (int i = 0; i < in.size(); i++) {
-            JsonNode p = in.get(i);
-            requireObject(p, "toxiproxy.Proxy");
-            String name = Toxic.string(p, "name", "");
-            String listen = Toxic.string(p, "listen", "");
-            String upstream = Toxic.string(p, "upstream", "");
-            if (name.isEmpty()) {
+        for (JsonNode element : in) {
+            // The elements are an anonymous struct embedding Proxy: Go names its fields ".name".
+            JsonNode p = GoJson.object(element, POPULATE_ELEMENT);
+            inputs.add(new Input(GoJson.string(p, "name", "", ""), GoJson.string(p, "listen", "", ""),
+                    GoJson.string(p, "upstream", "", ""), GoJson.bool(p, "enabled", true, "")));
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).name().isEmpty()) {
                 throw ApiException.missingField("name at proxy " + (i + 1));
             }
-            if (upstream.isEmpty()) {
+            if (inputs.get(i).upstream().isEmpty()) {
                 throw ApiException.missingField("upstream at proxy " + (i + 1));
             }
-            inputs.add(new Input(name, listen.isEmpty() ? DEFAULT_LISTEN : listen, upstream,
-                    Toxic.bool(p, "enabled", true)));
         }
-        ArrayNode made = JsonNodeFactory.instance.arrayNode();
-        ApiException failure = null;
         for (Input input : inputs) {
             ProxyEntry existing = proxies.get(input.name());
             if (existing != null && existing.listen.equals(input.listen())
@@ -186,37 +211,28 @@ final class ToxiproxyApi {
                 continue;
             }
             if (existing != null) {
+                // Stopped first; if the new proxy cannot start, Toxiproxy keeps the stopped one.
                 existing.stop();
-                proxies.remove(input.name());
             }
             ProxyEntry p = new ProxyEntry(input.name(), input.listen(), input.upstream());
-            try {
-                if (input.enabled()) {
-                    p.start();
-                }
-            } catch (ApiException e) {
-                failure = e;
-                break;
+            if (input.enabled()) {
+                p.start();
             }
             proxies.put(p.name, p);
             made.add(p.toJson());
         }
-        ObjectNode out = failure == null ? JsonNodeFactory.instance.objectNode() : failure.toJson();
-        out.set("proxies", made);
-        return ApiResponse.json(failure == null ? 201 : failure.status(), out);
     }
 
     private ApiResponse proxyUpdate(String name, byte[] body) throws ApiException {
         ProxyEntry p = find(name);
-        JsonNode in = parse(body);
-        requireObject(in, "toxiproxy.Proxy");
-        String listen = Toxic.string(in, "listen", p.listen);
-        String upstream = Toxic.string(in, "upstream", p.upstream);
-        boolean enabled = Toxic.bool(in, "enabled", p.enabled());
+        JsonNode in = GoJson.object(parse(body), "toxiproxy.Proxy");
+        String listen = GoJson.string(in, "listen", p.listen, PROXY);
+        String upstream = GoJson.string(in, "upstream", p.upstream, PROXY);
+        boolean enabled = GoJson.bool(in, "enabled", p.enabled(), PROXY);
         // Proxy.Update: a new address restarts the proxy; then enabled is applied.
         if (!listen.equals(p.listen) || !upstream.equals(p.upstream)) {
             p.stop();
-            p.listen = listen.isEmpty() ? DEFAULT_LISTEN : listen;
+            p.listen = listen;
             p.upstream = upstream;
         }
         if (enabled != p.enabled()) {
@@ -246,7 +262,7 @@ final class ToxiproxyApi {
 
     private ApiResponse toxicCreate(String proxy, byte[] body) throws ApiException {
         ProxyEntry p = find(proxy);
-        Toxic t = Toxic.fromCreateJson(parse(body));
+        Toxic t = Toxic.fromCreateJson(parse(body), p.toxics::contains);
         p.toxics.add(t);
         return ApiResponse.json(200, t.toJson());
     }
@@ -283,26 +299,9 @@ final class ToxiproxyApi {
         return p;
     }
 
-    private static ApiException methodNotAllowed() {
-        return new ApiException(405, "method not allowed");
-    }
-
-    private static void requireMethod(String method, String allowed) throws ApiException {
-        if (!method.equals(allowed)) {
-            throw methodNotAllowed();
-        }
-    }
-
-    private static void requireObject(JsonNode node, String goType) throws ApiException {
-        if (!node.isObject()) {
-            throw ApiException.badBody("json: cannot unmarshal " + Toxic.kind(node) + " into Go value of type "
-                    + goType);
-        }
-    }
-
-    /** The body as JSON; Go's decoder reports an empty body as EOF. */
+    /** The body as JSON ({@code null} included); Go's decoder reports an empty body as EOF. */
     static JsonNode parse(byte[] body) throws ApiException {
-        if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (body == null || new String(body, StandardCharsets.UTF_8).isBlank()) {
             throw ApiException.badBody("EOF");
         }
         try {
@@ -318,22 +317,21 @@ final class ToxiproxyApi {
         }
     }
 
-    /** Decoded path segments; a percent-escaped slash stays inside its segment. */
-    static List<String> segments(String rawUri) {
-        String path = new QueryStringDecoder(rawUri).rawPath();
-        List<String> out = new ArrayList<>();
-        if (!path.startsWith("/")) {
-            out.add("\0invalid");
-            return out;
+    /**
+     * Go's text for a failed {@code net.Listen}: an address that does not parse or resolve has
+     * no address part ({@code listen tcp: address 99999: invalid port}), a failed bind names the
+     * address and the data plane's message ({@code listen tcp 127.0.0.1:80: bind: address
+     * already in use}).
+     */
+    static String listenError(String address, Exception e) {
+        if (e instanceof IllegalArgumentException) {
+            return "listen tcp: " + e.getMessage();
         }
-        String rest = path.substring(1);
-        if (rest.isEmpty()) {
-            return out;
+        if (e instanceof UnknownHostException) {
+            String host = address.substring(0, Math.max(0, address.lastIndexOf(':')));
+            return "listen tcp: lookup " + host + ": no such host";
         }
-        for (String s : rest.split("/", -1)) {
-            out.add(QueryStringDecoder.decodeComponent(s));
-        }
-        return out;
+        return "listen tcp " + address + ": " + e.getMessage();
     }
 
     /** One proxy: its address, whether it listens, and its toxics (kept across restarts). */
@@ -358,11 +356,12 @@ final class ToxiproxyApi {
             if (bound != null) {
                 return;
             }
+            String address = listen.isEmpty() ? DEFAULT_LISTEN : listen;
             try {
-                bound = dataPlane.bind(name, listen, upstream, toxics);
+                bound = dataPlane.bind(name, address, upstream, toxics);
             } catch (Exception e) {
-                LOG.warn("toxiproxy: proxy {} cannot listen on {}: {}", name, listen, e.toString());
-                throw new ApiException(500, "listen tcp " + listen + ": " + e.getMessage());
+                LOG.warn("toxiproxy: proxy {} cannot listen on {}: {}", name, address, e.toString());
+                throw new ApiException(500, listenError(address, e));
             }
             listen = bound.address();
             LOG.info("toxiproxy: proxy {} listening on {} for {}", name, listen, upstream);
@@ -376,13 +375,18 @@ final class ToxiproxyApi {
             }
         }
 
-        /** Toxiproxy's field order: name, listen, upstream, enabled, toxics. */
+        /**
+         * Toxiproxy 2.8's fields and order: name, listen, upstream, enabled, Logger, toxics. The
+         * {@code Logger} is the proxy's zerolog logger, exported by accident and encoded as an
+         * empty object; clients ignore it, a strict schema would not.
+         */
         ObjectNode toJson() {
             ObjectNode n = JsonNodeFactory.instance.objectNode();
             n.put("name", name);
             n.put("listen", listen);
             n.put("upstream", upstream);
             n.put("enabled", enabled());
+            n.putObject("Logger");
             ArrayNode arr = n.putArray("toxics");
             for (Toxic t : toxics.list()) {
                 arr.add(t.toJson());
