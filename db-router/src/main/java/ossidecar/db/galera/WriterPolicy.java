@@ -31,7 +31,10 @@ final class WriterPolicy {
         static final Settle NONE = new Settle(Instant.EPOCH, Duration.ZERO);
 
         boolean settled(NodeStatus n) {
-            return n.settled(now, time);
+            // NONE's "now" is the epoch: without this, a node that ever came back would never be
+            // settled under NONE, and readVia would skip it (seen: every node had returned once,
+            // the writer died, and no cycle read the table again: no writer until restart)
+            return time.isZero() || n.settled(now, time);
         }
 
         /** "galera-3 SYNCED for 1.2 s of 5 s" for every writable node still settling, or null. */

@@ -67,6 +67,25 @@ class WriterSettleTest {
     }
 
     @Test
+    void theTableIsReadViaANodeThatCameBackWhateverItsSettling() {
+        // every node restarted or donated once (maintenance, a rejoin): all have returned
+        List<NodeStatus> nodes = List.of(node(1, DOWN), returned(2, SYNCED, BACK), returned(3, SYNCED, BACK));
+        assertEquals("galera-2", WriterPolicy.readVia(nodes).name());
+        assertTrue(WriterPolicy.Settle.NONE.settled(returned(2, SYNCED, BACK)));
+    }
+
+    @Test
+    void whenEveryOtherNodeCameBackOnceTheWriterStillMovesOnceTheyHaveSettled() {
+        List<NodeStatus> nodes = List.of(node(1, DOWN), returned(2, SYNCED, BACK), returned(3, SYNCED, BACK));
+        assertInstanceOf(WriterPolicy.Wait.class, WriterPolicy.decide(nodes, new WriterRow("node1", 4), at(1)));
+        WriterPolicy.Change c = assertInstanceOf(WriterPolicy.Change.class,
+                WriterPolicy.decide(nodes, new WriterRow("node1", 4), at(60)));
+        assertEquals("galera-2", c.to().name());
+        assertEquals("galera-2", assertInstanceOf(WriterPolicy.Change.class,
+                WriterPolicy.decide(nodes, new WriterRow("node1", 4))).to().name(), "without settling: at once");
+    }
+
+    @Test
     void aWriterThatCameBackKeepsTheRoleItHolds() {
         // settling decides who may take the role, never takes it from the node holding it
         List<NodeStatus> nodes = List.of(node(1, SYNCED), returned(2, SYNCED, BACK));
