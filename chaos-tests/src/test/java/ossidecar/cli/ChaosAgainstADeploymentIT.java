@@ -21,7 +21,7 @@ import ossidecar.chaos.suite.Narrator;
 /**
  * {@code sidecar chaos -c FILE --i-know-this-breaks-things} against the harness's clusters
  * described as a real deployment: the sidecar sections of the generated config, and a chaos
- * section with the Toxiproxy server's URL and fault commands that are plain {@code kill} to
+ * section with the Toxiproxy server's URL and fault commands that are {@code /bin/kill} of
  * each Galera node's process group. No broker node has a kill command, so the broker kill is
  * skipped with the reason; the rest runs and is reported.
  */
@@ -39,12 +39,12 @@ class ChaosAgainstADeploymentIT {
             for (int i = 1; i <= 3; i++) {
                 long group = d.galera().node(i).process().pid();
                 yaml.append("    - name: galera-").append(i).append('\n')
-                        .append("      pause: kill -STOP -- -").append(group).append('\n')
-                        .append("      resume: kill -CONT -- -").append(group).append('\n');
+                        .append("      pause: /bin/kill -s STOP -- -").append(group).append('\n')
+                        .append("      resume: /bin/kill -s CONT -- -").append(group).append('\n');
             }
             Path config = dir.resolve("deployment.yaml");
             Files.writeString(config, yaml);
-            Path report = dir.resolve("report");
+            Path report = Path.of("target", "chaos-report-deployment");
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();

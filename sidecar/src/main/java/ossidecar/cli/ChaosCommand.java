@@ -146,7 +146,7 @@ final class ChaosCommand implements Command {
         for (ScenarioResult s : r.scenarios()) {
             List<String> seen = new ArrayList<>();
             for (ScenarioResult.WorkloadOutcome o : s.workloads()) {
-                if (o.summary().seconds().size() > 1 && o.summary().successes() > 0) {
+                if (o.busy()) {
                     seen.add(shortName(o.name()) + ": first success " + o.summary().firstSuccessAfterFaultMs()
                             + " ms after the fault, errors " + (o.summary().errorsByKind().isEmpty() ? "none"
                             : o.summary().errorsByKind()));

@@ -79,7 +79,7 @@ final class DemoCommand implements Command {
                         .map(c -> c.name() + " " + c.detail() + (c.held() ? "" : " (BROKEN)"))
                         .collect(Collectors.joining(", ")), o.counts().entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
-                if (o.summary().seconds().size() > 1 && o.summary().successes() > 0 && !o.name().startsWith("idle")) {
+                if (o.busy() && o.summary().successes() > 0) {
                     out.printf("      first success %.0f ms after the fault; p99 latency %.1f ms before, %.1f during, "
                                     + "%.1f after%n", o.summary().firstSuccessAfterFaultMs(), o.summary().before().p99Ms(),
                             o.summary().during().p99Ms(), o.summary().after().p99Ms());

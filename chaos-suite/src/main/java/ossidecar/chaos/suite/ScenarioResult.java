@@ -12,8 +12,12 @@ public record ScenarioResult(String name, String title, Status status, String re
                              List<WorkloadOutcome> workloads) {
     public enum Status { PASSED, FAILED, SKIPPED }
 
-    /** One workload's part. */
-    public record WorkloadOutcome(String name, List<Check> checks, Map<String, Object> counts,
+    /**
+     * One workload's part.
+     *
+     * @param busy whether it made traffic all along (idle sessions are used once, at the end)
+     */
+    public record WorkloadOutcome(String name, boolean busy, List<Check> checks, Map<String, Object> counts,
                                   Timeline.Summary summary) {
     }
 

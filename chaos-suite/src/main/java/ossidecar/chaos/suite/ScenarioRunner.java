@@ -86,7 +86,7 @@ public final class ScenarioRunner {
             List<WorkloadOutcome> outcomes = new ArrayList<>();
             for (Workload w : workloads) {
                 Workload.Result r = w.finish();
-                outcomes.add(new WorkloadOutcome(w.name(), r.checks(), r.counts(),
+                outcomes.add(new WorkloadOutcome(w.name(), w.busy(), r.checks(), r.counts(),
                         w.timeline().summarize(faultAt, effective, healAt, end)));
             }
             return judge(s, victims, outcomes, seconds(origin, faultAt), seconds(origin, healAt),
@@ -114,7 +114,7 @@ public final class ScenarioRunner {
             o.summary().errorsByKind().forEach((k, n) -> seen.merge(k, n, Integer::sum));
             List<Check> checks = o.checks().stream().map(c -> s.waived().contains(c.name())
                     ? new Check(c.name() + " (the promised outcome here)", true, c.detail()) : c).toList();
-            judged.add(new WorkloadOutcome(o.name(), checks, o.counts(), o.summary()));
+            judged.add(new WorkloadOutcome(o.name(), o.busy(), checks, o.counts(), o.summary()));
         }
         List<String> broken = new ArrayList<>();
         for (String kind : s.expectedErrors()) {
@@ -122,10 +122,23 @@ public final class ScenarioRunner {
                 broken.add("the clients never saw '" + kind + "', the promised outcome here");
             }
         }
-        judged.forEach(o -> o.checks().stream().filter(c -> !c.held())
-                .forEach(c -> broken.add(o.name() + ": " + c.name() + " = " + c.detail())));
+        for (WorkloadOutcome o : judged) {
+            List<String> failed = o.checks().stream().filter(c -> !c.held()).map(c -> c.name() + " = " + c.detail())
+                    .toList();
+            if (!failed.isEmpty()) {
+                // what the clients were told, so that the line says what to look at
+                List<String> seenFirst = o.summary().errorExamples().entrySet().stream()
+                        .map(e -> e.getKey() + ": " + abbreviate(e.getValue())).toList();
+                broken.add(o.name() + ": " + String.join(", ", failed)
+                        + (seenFirst.isEmpty() ? "" : " (first of each error: " + String.join("; ", seenFirst) + ")"));
+            }
+        }
         return new ScenarioResult(s.name(), s.title(), broken.isEmpty() ? Status.PASSED : Status.FAILED,
                 String.join("; ", broken), victims, faultAt, healAt, end, seenUp, judged);
+    }
+
+    private static String abbreviate(String message) {
+        return message.length() <= 200 ? message : message.substring(0, 200) + "...";
     }
 
     private void start(Scenario s, long origin, List<Workload> workloads) throws Exception {

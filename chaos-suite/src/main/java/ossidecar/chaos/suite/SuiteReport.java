@@ -105,7 +105,7 @@ public final class SuiteReport {
                         .append("</td></tr>");
             }
             h.append("</table>");
-            if (o.summary().seconds().size() > 1) {
+            if (o.busy() && o.summary().seconds().size() > 1) {
                 h.append(TimelineSvg.draw(o.summary().seconds(), s.faultAtS(), s.healAtS()));
             }
         }
@@ -113,7 +113,7 @@ public final class SuiteReport {
     }
 
     private static String perWorkload(ScenarioResult s, java.util.function.Function<WorkloadOutcome, String> f) {
-        List<String> parts = s.workloads().stream().filter(o -> o.summary().seconds().size() > 1)
+        List<String> parts = s.workloads().stream().filter(WorkloadOutcome::busy)
                 .map(o -> shortName(o.name()) + ": " + f.apply(o)).toList();
         return esc(String.join("\n", parts)).replace("\n", "<br>");
     }

@@ -13,7 +13,7 @@ final class TimelineSvg {
     private static final int H = 180;
     private static final int LEFT = 50;
     private static final int RIGHT = 60;
-    private static final int TOP = 12;
+    private static final int TOP = 16;
     private static final int BOTTOM = 26;
 
     private TimelineSvg() {
@@ -65,7 +65,7 @@ final class TimelineSvg {
         for (int t = 0; t < n; t += Math.max(1, n / 10)) {
             s.append(text(LEFT + t * bw, H - 8, t + " s", "#444", "middle"));
         }
-        s.append(text(LEFT + plotW, H - 8, "ok/s grey, errors red", "#444", "end"));
+        s.append(text(LEFT + plotW, TOP - 2, "successes/s grey, errors/s red, p99 latency blue", "#444", "end"));
         return s.append("</svg>").toString();
     }
 

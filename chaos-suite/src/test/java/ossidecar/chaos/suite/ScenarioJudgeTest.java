@@ -21,7 +21,7 @@ class ScenarioJudgeTest {
     private static WorkloadOutcome outcome(Map<String, Integer> errors, Check... checks) {
         Timeline.Summary s = new Timeline.Summary(10, errors, Map.of(), 5, new Timeline.Latency(0, -1, -1),
                 new Timeline.Latency(0, -1, -1), new Timeline.Latency(0, -1, -1), List.of());
-        return new WorkloadOutcome("w", List.of(checks), Map.of(), s);
+        return new WorkloadOutcome("w", true, List.of(checks), Map.of(), s);
     }
 
     @Test
@@ -38,6 +38,17 @@ class ScenarioJudgeTest {
                 Check.zero("publishes nacked", 2))), 1, 2, 3, 0.5);
         assertEquals(Status.FAILED, r.status());
         assertEquals("w: publishes nacked = 2", r.reason());
+    }
+
+    @Test
+    void aBrokenCheckCarriesTheFirstMessageOfEachErrorTheClientsSaw() {
+        Timeline.Summary s = new Timeline.Summary(10, Map.of("1105", 1), Map.of("1105", "no writer (after 20000 ms)"),
+                5, new Timeline.Latency(0, -1, -1), new Timeline.Latency(0, -1, -1), new Timeline.Latency(0, -1, -1),
+                List.of());
+        ScenarioResult r = ScenarioRunner.judge(PLAIN, List.of("n"), List.of(new WorkloadOutcome("bank", true,
+                List.of(Check.zero("errors other than 1213", 1)), Map.of(), s)), 1, 2, 3, 0.5);
+        assertEquals("bank: errors other than 1213 = 1 (first of each error: 1105: no writer (after 20000 ms))",
+                r.reason());
     }
 
     @Test

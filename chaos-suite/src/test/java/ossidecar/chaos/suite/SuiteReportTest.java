@@ -31,11 +31,11 @@ class SuiteReportTest {
         Timeline.Summary summary = t.summarize(2 * s, 2 * s, 3 * s, 6 * s);
         ScenarioResult passed = new ScenarioResult("amqp-sigkill", "SIGKILL of the broker node <under> clients",
                 ScenarioResult.Status.PASSED, "", List.of("rabbit-1"), 2, 3, 6, 1.2,
-                List.of(new ScenarioResult.WorkloadOutcome("confirmed publishing (AMQP)",
+                List.of(new ScenarioResult.WorkloadOutcome("confirmed publishing (AMQP)", true,
                         List.of(Check.zero("confirmed messages lost", 0)), Map.of("published", 51), summary)));
         ScenarioResult failed = new ScenarioResult("db-writer-sigkill", "SIGKILL of the Galera writer",
                 ScenarioResult.Status.FAILED, "bank: errors other than 1213 = 3", List.of("galera-2"), 2, 3, 6, 2,
-                List.of(new ScenarioResult.WorkloadOutcome("bank transfers (DB)",
+                List.of(new ScenarioResult.WorkloadOutcome("bank transfers (DB)", true,
                         List.of(Check.zero("errors other than 1213", 3)), Map.of("committed", 40), summary)));
         ScenarioResult skipped = ScenarioResult.skipped(Scenarios.named("amqp-latency-500ms").orElseThrow(),
                 "no Toxiproxy proxy in front of rabbit-1");

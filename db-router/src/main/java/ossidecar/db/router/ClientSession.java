@@ -112,6 +112,8 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean leavingReader;
     /** The node refused the command in flight without running it (1047: WSREP not ready, the node left the cluster). */
     private boolean refusedByNode;
+    /** How the node refused, for the cut's message. */
+    private String refusal = "";
     // the command in flight
     private CommandType inFlightCommand;
     private StatementKind inFlightKind;
@@ -1360,12 +1362,6 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
                 + "; the transaction was rolled back)";
     }
 
-    /** ERR 1047 with SQLSTATE 08S01: "WSREP has not yet prepared node for application use". */
-    private static boolean nodeNotReady(ByteBuf payload) {
-        return payload.readableBytes() >= 3 && payload.getUnsignedByte(payload.readerIndex()) == ErrPacket.HEADER
-                && payload.getUnsignedShortLE(payload.readerIndex() + 1) == ErrorCodes.ER_UNKNOWN_COM_ERROR.code();
-    }
-
     /** Statements after which a COMMIT may have something to lose: writes, and prepared or SQL-level executes. */
     private static boolean mayWrite(CommandType command, StatementKind kind) {
         if (command == CommandType.COM_STMT_EXECUTE || command == CommandType.COM_STMT_BULK_EXECUTE) {
@@ -1534,9 +1530,10 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             close("unsolicited backend packet");
             return;
         }
-        if (!responsePacketSeen && nodeNotReady(p.payload())) {
+        if (!responsePacketSeen && NodeRefusal.refusedByNode(p.payload())) {
             // the node left the cluster (a clean stop, a partition): not this statement's fault
             refusedByNode = true;
+            refusal = NodeRefusal.describe(p.payload());
             backend.channel().close(); // channelInactive runs backendLost
             return;
         }
@@ -1690,7 +1687,7 @@ final class ClientSession extends ChannelInboundHandlerAdapter {
             router.writers().connectionFailed(conn.node());
         }
         String why = readerLost ? "the monitor lost Galera node " + conn.node().name() + " (a reader)"
-                : refusedByNode ? "Galera node " + conn.node().name() + " left the cluster (1047, WSREP not ready)"
+                : refusedByNode ? "Galera node " + conn.node().name() + " " + refusal
                 : nodeFault ? "the connection to Galera node " + conn.node().name() + " was lost"
                 : "Galera node " + conn.node().name() + " stopped being the writer";
         if (state == State.IDLE) {
