@@ -49,11 +49,6 @@ final class ChaosCommand implements Command {
     }
 
     @Override
-    public int execute(Path config, PrintStream out, PrintStream err) throws InterruptedException {
-        return execute(config, Map.of(), out, err);
-    }
-
-    @Override
     public int execute(Path config, Map<String, String> options, PrintStream out, PrintStream err)
             throws InterruptedException {
         List<Scenario> scenarios;

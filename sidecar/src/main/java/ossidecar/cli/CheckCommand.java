@@ -14,7 +14,7 @@ final class CheckCommand implements Command {
     }
 
     @Override
-    public int execute(Path config, PrintStream out, PrintStream err) {
+    public int execute(Path config, java.util.Map<String, String> options, PrintStream out, PrintStream err) {
         try {
             out.print(ConfigPrinter.toYaml(ConfigLoader.load(config)));
             return 0;

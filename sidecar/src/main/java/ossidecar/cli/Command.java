@@ -13,12 +13,10 @@ interface Command {
         return Map.of();
     }
 
-    /** Returns the process exit code. {@code config} is null when none was given. */
-    default int execute(Path config, Map<String, String> options, PrintStream out, PrintStream err)
-            throws InterruptedException {
-        return execute(config, out, err);
-    }
-
-    /** Returns the process exit code. {@code config} is null when none was given. */
-    int execute(Path config, PrintStream out, PrintStream err) throws InterruptedException;
+    /**
+     * Returns the process exit code. {@code config} is null when none was given; {@code options}
+     * holds those of {@link #options()} that were given, a flag with an empty value.
+     */
+    int execute(Path config, Map<String, String> options, PrintStream out, PrintStream err)
+            throws InterruptedException;
 }

@@ -38,11 +38,6 @@ final class DemoCommand implements Command {
     }
 
     @Override
-    public int execute(Path config, PrintStream out, PrintStream err) throws InterruptedException {
-        return execute(config, Map.of(), out, err);
-    }
-
-    @Override
     public int execute(Path config, Map<String, String> options, PrintStream out, PrintStream err)
             throws InterruptedException {
         ChaosCommand.quietLogs();

@@ -15,7 +15,7 @@ final class RunCommand implements Command {
     }
 
     @Override
-    public int execute(Path file, PrintStream out, PrintStream err) throws InterruptedException {
+    public int execute(Path file, java.util.Map<String, String> options, PrintStream out, PrintStream err) throws InterruptedException {
         SidecarConfig config;
         try {
             config = ConfigLoader.load(file);

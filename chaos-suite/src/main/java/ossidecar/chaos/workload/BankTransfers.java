@@ -40,7 +40,7 @@ public final class BankTransfers implements Workload {
     private final String password;
     private final Timeline timeline;
     private final Supplier<String> checkUrl;
-    private final List<Thread> threads = new ArrayList<>();
+    private final ClientThreads threads = new ClientThreads();
     private final Set<Long> committed = ConcurrentHashMap.newKeySet();
     private final Set<Long> failed = ConcurrentHashMap.newKeySet();
     private final Map<Integer, AtomicInteger> errors = new ConcurrentHashMap<>();
@@ -70,10 +70,7 @@ public final class BankTransfers implements Workload {
         }
         for (int t = 0; t < clients; t++) {
             long base = (t + 1) * 1_000_000_000L;
-            Thread th = new Thread(() -> run(base), "demo-bank-" + t);
-            th.setDaemon(true);
-            threads.add(th);
-            th.start();
+            threads.start("chaos-bank-" + t, () -> run(base));
         }
     }
 
@@ -213,14 +210,7 @@ public final class BankTransfers implements Workload {
     @Override
     public void close() {
         running = false;
-        for (Thread t : threads) {
-            try {
-                t.join(90_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        threads.join();
     }
 
     /** Reads the ledger and the balances back through {@code checkUrl} (a node directly) and checks the invariants. */

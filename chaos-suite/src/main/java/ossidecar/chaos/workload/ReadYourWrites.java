@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ public final class ReadYourWrites implements Workload {
     private final String user;
     private final String password;
     private final Timeline timeline;
-    private final List<Thread> threads = new ArrayList<>();
+    private final ClientThreads threads = new ClientThreads();
     private final AtomicInteger pairs = new AtomicInteger();
     private final AtomicInteger stale = new AtomicInteger();
     private final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
@@ -50,10 +49,7 @@ public final class ReadYourWrites implements Workload {
         }
         for (int t = 0; t < clients; t++) {
             int row = t;
-            Thread th = new Thread(() -> run(row), "chaos-read-your-writes-" + t);
-            th.setDaemon(true);
-            threads.add(th);
-            th.start();
+            threads.start("chaos-read-your-writes-" + t, () -> run(row));
         }
     }
 
@@ -150,13 +146,6 @@ public final class ReadYourWrites implements Workload {
     @Override
     public void close() {
         running = false;
-        for (Thread t : threads) {
-            try {
-                t.join(90_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        threads.join();
     }
 }
