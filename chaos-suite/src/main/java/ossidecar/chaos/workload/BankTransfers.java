@@ -24,7 +24,7 @@ import ossidecar.chaos.suite.Workload;
 /**
  * Bank transfers through the DB router, as an OpenStack service would make them: a
  * transaction locks two accounts ({@code SELECT ... FOR UPDATE}), moves an amount, writes a
- * ledger row with an id of the client's own, and commits. A 1213 is retried with the same
+ * ledger row with an id of the client's own, and commits. A 1213 or 1205 is retried with the same
  * ledger id, as oslo.db retries a deadlock; any other error ends that transfer as failed. The
  * client keeps which ids it saw commit and which it saw fail, so that the ledger can be checked
  * afterwards: every committed transfer stored once, no failed one stored, the money unchanged.
@@ -95,7 +95,7 @@ public final class BankTransfers implements Workload {
                 } catch (SQLException e) {
                     errors.computeIfAbsent(e.getErrorCode(), k -> new AtomicInteger()).incrementAndGet();
                     timeline.error(began, System.nanoTime(), errorKind(e), e.getMessage());
-                    boolean deadlock = e.getErrorCode() == 1213;
+                    boolean deadlock = OsloDbErrors.retried(e.getErrorCode());
                     try {
                         if (c != null && deadlock) {
                             c.rollback();
@@ -188,13 +188,13 @@ public final class BankTransfers implements Workload {
 
     /**
      * Stops the clients and checks the ledger on a node directly: no committed transfer lost, no
-     * failed one stored, the money unchanged, and no error but 1213 (which oslo.db retries).
+     * failed one stored, the money unchanged, and no error but those oslo.db retries (1213, 1205).
      */
     @Override
     public Workload.Result finish() throws Exception {
         close();
         Result r = check(checkUrl.get());
-        long otherErrors = r.errors().entrySet().stream().filter(e -> e.getKey() != 1213)
+        long otherErrors = r.errors().entrySet().stream().filter(e -> !OsloDbErrors.retried(e.getKey()))
                 .mapToLong(Map.Entry::getValue).sum();
         Map<String, Object> counts = new java.util.LinkedHashMap<>();
         counts.put("committed", r.committed());
@@ -203,7 +203,7 @@ public final class BankTransfers implements Workload {
         return new Workload.Result(List.of(Check.zero("committed transfers lost", r.lost()),
                 Check.zero("failed transfers stored anyway", r.storedButFailed()),
                 new Check("money unchanged", r.total() == r.expectedTotal(), r.total() + " of " + r.expectedTotal()),
-                Check.zero("errors other than 1213", otherErrors)), counts);
+                Check.zero(OsloDbErrors.CHECK, otherErrors)), counts);
     }
 
     /** Stops the clients (each ends its transfer in flight). */
@@ -241,7 +241,7 @@ public final class BankTransfers implements Workload {
      * What the check found.
      *
      * @param committed transfers the clients saw commit
-     * @param failed transfers the clients saw fail (not a 1213 that was retried)
+     * @param failed transfers the clients saw fail (not a 1213 or 1205 that was retried)
      * @param lost committed transfers missing from the ledger (must be 0)
      * @param storedButFailed failed transfers the ledger holds anyway (must be 0)
      * @param total the money in all accounts now
