@@ -78,6 +78,7 @@ public final class ExternalDeployment implements Deployment {
         boolean done = p.waitFor(chaos.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         String output = done ? new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip() : "";
         if (!done) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // an ssh under the shell, say
             p.destroyForcibly();
             throw new IOException(action.name().toLowerCase() + " " + node + ": '" + command + "' still running after "
                     + chaos.commandTimeout().toSeconds() + " s (chaos.command-timeout)");
