@@ -18,7 +18,7 @@ import ossidecar.core.config.SidecarConfig;
  * The chaos suite's CI subset (every scenario marked {@code ci}) against local clusters, through
  * the product's own runtime started from the generated config, as {@code sidecar chaos --ci}
  * runs it; then its report as an operator opens it, in Debian's headless Chromium. Set
- * {@code -Dchaos.full=true} to run every scenario instead (about 20 minutes).
+ * {@code -Dchaos.full=true} to run every scenario instead (about 9 minutes here).
  */
 class ChaosSuiteIT {
     @TempDir
