@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import ossidecar.chaos.harness.Await;
 import ossidecar.core.config.BackendNode;
 import ossidecar.core.config.ChaosConfig;
 import ossidecar.core.config.ChaosConfig.ChaosNode;
@@ -183,15 +184,13 @@ public final class ExternalDeployment implements Deployment {
         }
     }
 
-    private static boolean seenWithin(SystemUnderTest sut, String node, Duration bound) throws InterruptedException {
-        long end = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < end) {
-            if (sut.seesUp(node)) {
-                return true;
-            }
-            Thread.sleep(100);
+    private static boolean seenWithin(SystemUnderTest sut, String node, Duration bound) {
+        try {
+            Await.until(bound, () -> sut.seesUp(node), node + " usable in the sidecar's view");
+            return true;
+        } catch (Await.TimeoutException e) {
+            return false;
         }
-        return sut.seesUp(node);
     }
 
     @Override

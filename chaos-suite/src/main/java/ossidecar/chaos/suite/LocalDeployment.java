@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.harness.GaleraCluster;
 import ossidecar.chaos.harness.PortAllocator;
 import ossidecar.chaos.harness.ProcessNode;
@@ -204,7 +205,7 @@ public final class LocalDeployment implements Deployment {
                 others.add(j);
             }
         }
-        ossidecar.chaos.harness.Await.until(Duration.ofSeconds(60), () -> others.stream().allMatch(j -> {
+        Await.until(Duration.ofSeconds(60), () -> others.stream().allMatch(j -> {
             try {
                 return galera.clusterSize(j) == others.size();
             } catch (RuntimeException e) {
@@ -284,7 +285,7 @@ public final class LocalDeployment implements Deployment {
     }
 
     @Override
-    public void restoreAll(SystemUnderTest sut) throws IOException, InterruptedException {
+    public void restoreAll(SystemUnderTest sut) throws IOException {
         for (String name : proxies.keySet()) {
             Faults.clearToxics(toxiproxy(name).orElseThrow());
         }
@@ -294,16 +295,9 @@ public final class LocalDeployment implements Deployment {
         if (galera != null) {
             galera.heal(BOUND);
         }
-        long end = System.nanoTime() + BOUND.toNanos();
-        for (String name : proxies.keySet()) {
-            while (!sut.seesUp(name)) {
-                if (System.nanoTime() > end) {
-                    throw new IllegalStateException("the sidecar does not see " + name + " usable after "
-                            + BOUND.toSeconds() + " s, although the node runs");
-                }
-                Thread.sleep(100);
-            }
-        }
+        Await.until(BOUND, () -> proxies.keySet().stream().allMatch(sut::seesUp),
+                () -> "the sidecar to see every node usable again; not yet: " + proxies.keySet()
+                        .stream().filter(n -> !sut.seesUp(n)).toList());
     }
 
     private static int firstRunning(List<? extends ProcessNode> nodes) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import ossidecar.chaos.harness.Await;
 import ossidecar.chaos.suite.ScenarioResult.Status;
 import ossidecar.chaos.suite.ScenarioResult.WorkloadOutcome;
 import ossidecar.chaos.workload.BankTransfers;
@@ -196,13 +197,8 @@ public final class ScenarioRunner {
         }
     }
 
-    private static void await(Duration bound, BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new IllegalStateException("timed out after " + bound.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+    /** The harness's poll with a deadline; its timeout names what was awaited. */
+    private static void await(Duration bound, BooleanSupplier condition, String what) {
+        Await.until(bound, condition, what);
     }
 }
