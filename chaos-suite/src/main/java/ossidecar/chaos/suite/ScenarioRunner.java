@@ -14,6 +14,7 @@ import ossidecar.chaos.workload.BankTransfers;
 import ossidecar.chaos.workload.IdleSessions;
 import ossidecar.chaos.workload.NumberedMessages;
 import ossidecar.chaos.workload.ReadYourWrites;
+import ossidecar.chaos.workload.RpcCalls;
 
 /**
  * Runs one scenario: starts its workloads through the sidecar, lets them run a baseline,
@@ -154,6 +155,7 @@ public final class ScenarioRunner {
             // what the client survives, the proxy did
             amqp.setAutomaticRecoveryEnabled(false);
             workloads.add(new NumberedMessages(amqp, "chaos-" + s.name(), narrator, new Timeline(origin)));
+            workloads.add(new RpcCalls(amqp, "chaos-rpc-" + s.name(), new Timeline(origin)));
         }
         String url = null;
         if (s.sides().contains(Scenario.Side.DB)) {
@@ -181,9 +183,17 @@ public final class ScenarioRunner {
         return workloads.stream().filter(Workload::busy).toList();
     }
 
+    /**
+     * A run cut short still shows what each workload's clients saw until then (no checks: they
+     * were never finished), which is what tells why it was cut.
+     */
     private ScenarioResult failed(Scenario s, String why, List<String> victims, List<Workload> workloads) {
         narrator.say("%s: %s", s.name(), why);
-        return new ScenarioResult(s.name(), s.title(), Status.FAILED, why, victims, -1, -1, -1, -1, List.of());
+        long now = System.nanoTime();
+        List<WorkloadOutcome> seen = workloads.stream().map(w -> new WorkloadOutcome(w.name(), w.busy(), List.of(),
+                Map.<String, Object>of(), w.timeline().summarize(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, now)))
+                .toList();
+        return new ScenarioResult(s.name(), s.title(), Status.FAILED, why, victims, -1, -1, -1, -1, seen);
     }
 
     private static double seconds(long origin, long t) {

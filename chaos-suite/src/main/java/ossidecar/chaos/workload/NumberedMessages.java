@@ -232,7 +232,7 @@ public final class NumberedMessages implements Workload {
     }
 
     /** The whole cause chain: "connection error" alone does not say what went wrong. */
-    private static String describe(Exception e) {
+    static String describe(Exception e) {
         StringBuilder out = new StringBuilder();
         for (Throwable t = e; t != null && out.length() < 400; t = t.getCause() == t ? null : t.getCause()) {
             String m = t.getMessage();
