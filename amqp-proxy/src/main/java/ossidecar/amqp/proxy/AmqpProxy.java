@@ -8,9 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +20,7 @@ import ossidecar.amqp.codec.AmqpFrameDecoder;
 import ossidecar.amqp.codec.AmqpFrameEncoder;
 import ossidecar.core.config.AmqpProxyConfig;
 import ossidecar.core.health.NodeRegistry;
+import ossidecar.core.net.NettyTransport;
 import ossidecar.core.pool.BackendPool;
 
 /**
@@ -55,11 +54,11 @@ public final class AmqpProxy implements AutoCloseable {
         AmqpProxyContext ctx = new AmqpProxyContext(config, pool, new AmqpProxyMetrics(meters),
                 new RecentNames(RecentNames.DEFAULT_CAPACITY));
         AtomicLong ids = new AtomicLong();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NettyTransport.ioHandlerFactory());
         try {
             Channel server = new ServerBootstrap()
                     .group(group)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(NettyTransport.serverChannel(group))
                     .childOption(ChannelOption.AUTO_READ, false)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -77,8 +76,9 @@ public final class AmqpProxy implements AutoCloseable {
                     .bind(config.listen().host(), config.listen().port()).sync().channel();
             // a probe gets what a real upstream connect gets: the same timeout
             NodeProber prober = new NodeProber(pool, group.next(), config.probeInterval(), config.connectTimeout());
-            LOG.info("amqp proxy listening on {} for nodes {} ({}, DOWN nodes probed every {} ms)",
-                    server.localAddress(), pool.backends(), config.strategy(), config.probeInterval().toMillis());
+            LOG.info("amqp proxy listening on {} for nodes {} ({}, DOWN nodes probed every {} ms; {})",
+                    server.localAddress(), pool.backends(), config.strategy(), config.probeInterval().toMillis(),
+                    NettyTransport.describe());
             return new AmqpProxy(group, server, pool, ctx.metrics(), prober);
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

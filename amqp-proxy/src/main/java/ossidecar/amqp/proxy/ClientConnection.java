@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +38,7 @@ import ossidecar.amqp.codec.ReplyCode;
 import ossidecar.amqp.recovery.HeldMemory;
 import ossidecar.amqp.recovery.NackRetryPolicy;
 import ossidecar.amqp.recovery.ProxiedSession;
+import ossidecar.core.net.NettyTransport;
 import ossidecar.core.pool.BackendPool.Backend;
 
 /**
@@ -443,7 +443,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     private Bootstrap bootstrap(Backend b, UpstreamHandshake handshake) {
         return new Bootstrap()
                 .group(client.channel().eventLoop())
-                .channel(NioSocketChannel.class)
+                .channel(NettyTransport.socketChannel(client.channel().eventLoop()))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) proxy.config().connectTimeout().toMillis())

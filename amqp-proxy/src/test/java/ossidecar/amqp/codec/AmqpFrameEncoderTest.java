@@ -3,12 +3,16 @@ package ossidecar.amqp.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +33,7 @@ class AmqpFrameEncoderTest {
     private EmbeddedChannel channel() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.config().setAllocator(alloc);
-        ch.pipeline().addLast(AmqpFrameEncoder.INSTANCE);
+        ch.pipeline().addLast(new AmqpFrameEncoder());
         return ch;
     }
 
@@ -162,11 +166,69 @@ class AmqpFrameEncoderTest {
     }
 
     @Test
-    void oneEncoderServesManyChannels() {
-        EmbeddedChannel a = channel();
-        EmbeddedChannel b = channel();
-        assertEquals(write(a, HeartbeatFrame.INSTANCE).length, write(b, HeartbeatFrame.INSTANCE).length);
-        assertFalse(a.finish());
-        assertFalse(b.finish());
+    void framesBetweenFlushesGoOutAsOneBufferInOrder() {
+        EmbeddedChannel ch = channel();
+        ByteBuf props = alloc.buffer();
+        BasicProperties.builder().deliveryMode(2).build().encode(props);
+        ChannelFuture method = ch.write(new MethodFrame(1, Method.of(MethodType.BASIC_ACK, "delivery-tag", 7L,
+                "multiple", false)));
+        ChannelFuture header = ch.write(new ContentHeaderFrame(1, 60, 2, props));
+        ChannelFuture body = ch.write(new ContentBodyFrame(1, tracked("hi")));
+        assertNull(ch.readOutbound(), "nothing goes out before the flush");
+        assertFalse(method.isDone());
+        ch.flush();
+        ByteBuf out = ch.readOutbound();
+        assertEquals("01" + "0001" + "0000000d" + "003c0050" + "0000000000000007" + "00" + "ce"
+                + "02" + "0001" + "0000000f" + "003c" + "0000" + "0000000000000002" + "1000" + "02" + "ce"
+                + "03" + "0001" + "00000002" + "6869" + "ce", ByteBufUtil.hexDump(out));
+        assertNull(ch.readOutbound(), "one buffer for the three frames");
+        assertTrue(method.isSuccess() && header.isSuccess() && body.isSuccess(), "each frame's write completed");
+        out.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aLargeBodyGoesOutAfterWhatWasGatheredBeforeIt() {
+        EmbeddedChannel ch = channel();
+        ch.write(HeartbeatFrame.INSTANCE);
+        ch.write(new ContentBodyFrame(1, tracked("z".repeat(AmqpFrameEncoder.COPY_BODY_MAX + 1))));
+        ch.write(HeartbeatFrame.INSTANCE);
+        ch.flush();
+        ByteBuf first = ch.readOutbound();
+        ByteBuf second = ch.readOutbound();
+        ByteBuf third = ch.readOutbound();
+        assertEquals(8, first.readableBytes());
+        assertInstanceOf(CompositeByteBuf.class, second);
+        assertEquals(8, third.readableBytes());
+        first.release();
+        second.release();
+        third.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aLongBatchIsCutAtTheBound() {
+        EmbeddedChannel ch = channel();
+        int frames = AmqpFrameEncoder.WRITE_AT / 8 + 1;
+        for (int i = 0; i < frames; i++) {
+            ch.write(HeartbeatFrame.INSTANCE);
+        }
+        ch.flush();
+        ByteBuf early = ch.readOutbound();
+        assertEquals(AmqpFrameEncoder.WRITE_AT, early.readableBytes(), "written out at the bound");
+        ByteBuf rest = ch.readOutbound();
+        assertEquals(8, rest.readableBytes());
+        early.release();
+        rest.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void whatIsGatheredWhenTheChannelClosesIsReleasedAndItsWritesFail() {
+        EmbeddedChannel ch = channel();
+        ChannelFuture pending = ch.write(new ContentBodyFrame(1, tracked("lost")));
+        ch.close();
+        assertFalse(pending.isSuccess());
+        assertFalse(ch.finish());
     }
 }

@@ -1,41 +1,46 @@
 package ossidecar.db.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.MessageToMessageEncoder;
 import java.util.List;
+import ossidecar.core.net.GatheringEncoder;
 
 /**
  * Writes {@link MysqlPacket}s with their framing. A payload of 0xFFFFFF bytes or more is split
  * into 0xFFFFFF-byte wire packets with consecutive sequence ids, ending with a shorter one,
  * empty if the length is an exact multiple (MariaDB manual, "0 - Packet");
  * {@link MysqlPacket#nextSequenceId()} tells the id to continue with. Small payloads are copied
- * behind their header into one buffer; large ones go out as header buffers and retained slices,
- * never copied.
+ * behind their header into the buffer gathered until the flush ({@link GatheringEncoder}: a
+ * result set is many small packets); large ones go out as header buffers and retained slices,
+ * never copied. One instance per channel.
  */
-@ChannelHandler.Sharable
-public final class MysqlPacketEncoder extends MessageToMessageEncoder<MysqlPacket> {
-    /** Up to this size one contiguous write beats a header plus a slice. */
+public final class MysqlPacketEncoder extends GatheringEncoder {
+    /** Up to this size copying beats a header plus a slice. */
     private static final int COPY_THRESHOLD = 8192;
 
-    public MysqlPacketEncoder() {
-        super(MysqlPacket.class);
+    @Override
+    protected boolean accepts(Object msg) {
+        return msg instanceof MysqlPacket;
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, MysqlPacket packet, List<Object> out) {
+    protected boolean gathers(Object msg) {
+        return ((MysqlPacket) msg).payload().readableBytes() <= COPY_THRESHOLD;
+    }
+
+    @Override
+    protected void encode(Object msg, ByteBuf out) {
+        MysqlPacket packet = (MysqlPacket) msg;
+        writeFramed(packet.sequenceId(), packet.payload(), out);
+    }
+
+    @Override
+    protected void encodeAlone(ChannelHandlerContext ctx, Object msg, List<Object> out) {
+        MysqlPacket packet = (MysqlPacket) msg;
         ByteBuf payload = packet.payload();
-        int length = payload.readableBytes();
-        if (length <= COPY_THRESHOLD) {
-            ByteBuf buf = ctx.alloc().buffer(MysqlPacket.HEADER_LENGTH + length);
-            writeFramed(packet.sequenceId(), payload, buf);
-            out.add(buf);
-            return;
-        }
         int sequenceId = packet.sequenceId();
         int offset = payload.readerIndex();
-        int remaining = length;
+        int remaining = payload.readableBytes();
         while (true) {
             int fragment = Math.min(remaining, MysqlPacket.MAX_FRAGMENT_LENGTH);
             ByteBuf header = ctx.alloc().buffer(MysqlPacket.HEADER_LENGTH);

@@ -6,13 +6,13 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import ossidecar.core.config.BackendNode;
+import ossidecar.core.net.NettyTransport;
 import ossidecar.db.protocol.Capabilities;
 import ossidecar.db.protocol.MysqlPacketDecoder;
 import ossidecar.db.protocol.MysqlPacketEncoder;
@@ -77,7 +77,7 @@ final class BackendConnector {
         BackendLogin loginHandler = new BackendLogin(node, request, v -> router.serverVersion().set(v));
         ChannelFuture connect = new Bootstrap()
                 .group(loop)
-                .channel(NioSocketChannel.class)
+                .channel(NettyTransport.socketChannel(loop))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())

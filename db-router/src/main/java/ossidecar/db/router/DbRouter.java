@@ -8,16 +8,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +26,7 @@ import ossidecar.core.config.BackendNode;
 import ossidecar.core.config.DbListener;
 import ossidecar.core.config.DbRole;
 import ossidecar.core.config.DbRouterConfig;
+import ossidecar.core.net.NettyTransport;
 import ossidecar.db.protocol.MysqlPacketDecoder;
 import ossidecar.db.protocol.MysqlPacketEncoder;
 
@@ -54,7 +53,7 @@ public final class DbRouter implements AutoCloseable {
 
     public static DbRouter start(DbRouterConfig config, WriterSource writers, MeterRegistry meters)
             throws InterruptedException {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NettyTransport.ioHandlerFactory());
         int loops = 0;
         for (var ignored : group) {
             loops++;
@@ -99,7 +98,7 @@ public final class DbRouter implements AutoCloseable {
             for (DbListener l : config.listeners()) {
                 Channel server = new ServerBootstrap()
                         .group(group)
-                        .channel(NioServerSocketChannel.class)
+                        .channel(NettyTransport.serverChannel(group))
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -114,7 +113,8 @@ public final class DbRouter implements AutoCloseable {
                         })
                         .bind(l.listen().host(), l.listen().port()).sync().channel();
                 servers.add(server);
-                LOG.info("db router listening on {} ({})", server.localAddress(), l.role().name().toLowerCase());
+                LOG.info("db router listening on {} ({}; {})", server.localAddress(), l.role().name().toLowerCase(),
+                        NettyTransport.describe());
             }
         } catch (RuntimeException | InterruptedException e) {
             servers.forEach(Channel::close);

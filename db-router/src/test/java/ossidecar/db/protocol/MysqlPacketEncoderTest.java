@@ -157,4 +157,29 @@ class MysqlPacketEncoderTest {
         wire.release();
         assertFalse(ch.finish());
     }
+
+    @Test
+    void packetsOfOneFlushGoOutAsOneBufferAndALargeOneApart() {
+        EmbeddedChannel ch = new EmbeddedChannel(new MysqlPacketEncoder());
+        ch.write(new MysqlPacket(1, Unpooled.wrappedBuffer(new byte[] {1})));
+        ch.write(new MysqlPacket(2, Unpooled.wrappedBuffer(new byte[] {2, 2})));
+        ch.write(new MysqlPacket(3, Unpooled.wrappedBuffer(random(20_000, 3))));
+        ch.write(new MysqlPacket(4, Unpooled.wrappedBuffer(new byte[] {4})));
+        assertNull(ch.readOutbound(), "nothing before the flush");
+        ch.flush();
+        ByteBuf gathered = ch.readOutbound();
+        assertEquals("0100000101" + "020000020202", Bufs.hexOf(gathered), "the two small packets in one buffer");
+        gathered.release();
+        ByteBuf header = ch.readOutbound();
+        assertEquals("204e0003", Bufs.hexOf(header), "the large one's header, then its payload uncopied");
+        header.release();
+        ByteBuf payload = ch.readOutbound();
+        assertEquals(20_000, payload.readableBytes());
+        payload.release();
+        ByteBuf last = ch.readOutbound();
+        assertEquals("0100000404", Bufs.hexOf(last), "what follows it comes after it");
+        last.release();
+        assertNull(ch.readOutbound());
+        assertFalse(ch.finish());
+    }
 }
