@@ -99,7 +99,8 @@ public final class AmqpPerfBench {
         Path work = Files.createTempDirectory("amqp-bench");
         Map<String, Map<String, Figures>> figures = new LinkedHashMap<>();
         List<String> jvmOptions = jfr == null ? List.of()
-                : List.of("-XX:StartFlightRecording=settings=profile,filename=" + jfr);
+                : List.of("-XX:StartFlightRecording=settings=" + System.getProperty("bench.jfr.settings", "profile")
+                        + ",filename=" + jfr);
         List<String> targets = new ArrayList<>(TARGETS);
         if (nioToo) {
             targets.add(SIDECAR_NIO);

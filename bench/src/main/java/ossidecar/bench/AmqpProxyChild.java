@@ -24,6 +24,7 @@ public final class AmqpProxyChild {
     }
 
     public static void main(String[] args) throws Exception {
+        ProductDefaults.apply();
         List<BackendNode> nodes = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             nodes.add(new BackendNode("rabbit-" + (i + 1), new Endpoint("127.0.0.1", Integer.parseInt(args[i]))));

@@ -17,10 +17,12 @@ import java.util.concurrent.TimeUnit;
 final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final int port;
+    private final String portLine;
 
-    private ChildJvm(Process process, int port) {
+    private ChildJvm(Process process, int port, String portLine) {
         this.process = process;
         this.port = port;
+        this.portLine = portLine;
     }
 
     static ChildJvm start(String mainClass, List<String> jvmOptions, List<String> args, Path log) throws IOException {
@@ -38,7 +40,7 @@ final class ChildJvm implements AutoCloseable {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             if (line.startsWith("PORT ")) {
-                return new ChildJvm(p, Integer.parseInt(line.split(" ")[1]));
+                return new ChildJvm(p, Integer.parseInt(line.split(" ")[1]), line);
             }
         }
         p.destroyForcibly();
@@ -47,6 +49,11 @@ final class ChildJvm implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The whole line that announced the port (a child may say more on it). */
+    String portLine() {
+        return portLine;
     }
 
     long pid() {

@@ -34,6 +34,7 @@ public final class DbRouterChild {
     }
 
     public static void main(String[] args) throws Exception {
+        ProductDefaults.apply();
         String user = args[0];
         String password = args[1];
         List<BackendNode> nodes = new ArrayList<>();

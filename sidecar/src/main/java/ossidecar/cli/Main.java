@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import ossidecar.core.net.NettyTransport;
 
 /**
  * The one executable: {@code sidecar run|check|demo|chaos}. Exit codes: 0 success, 1 the work
@@ -33,6 +34,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        NettyTransport.productionDefaults();
         System.exit(new Main(System.out, System.err).run(args));
     }
 

@@ -39,10 +39,14 @@ final class WireFormat {
         }
         checkLength(in, end, length, replyCode);
         int index = in.readerIndex();
-        if (!ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
-            throw new AmqpCodecException(ReplyCode.SYNTAX_ERROR, "not UTF-8 (spec 4.2.5.3)");
+        String s = ShortstrCache.get(in, index, length); // cached means it was checked as UTF-8
+        if (s == null) {
+            if (!ByteBufUtil.isText(in, index, length, StandardCharsets.UTF_8)) {
+                throw new AmqpCodecException(ReplyCode.SYNTAX_ERROR, "not UTF-8 (spec 4.2.5.3)");
+            }
+            s = in.toString(index, length, StandardCharsets.UTF_8);
+            ShortstrCache.put(in, index, length, s);
         }
-        String s = in.toString(index, length, StandardCharsets.UTF_8);
         in.skipBytes(length);
         return s;
     }

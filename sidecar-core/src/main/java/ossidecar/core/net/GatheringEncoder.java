@@ -27,6 +27,8 @@ public abstract class GatheringEncoder extends ChannelDuplexHandler {
     private static final int INITIAL_CAPACITY = 4096;
 
     private ByteBuf gathered;
+    /** How much the last gathered buffer held: the next starts that large, so that a steady batch is not grown by copying. */
+    private int lastSize = INITIAL_CAPACITY;
     /** Promises of the messages in {@link #gathered} that someone listens to (not void ones). */
     private final List<ChannelPromise> promises = new ArrayList<>();
 
@@ -55,7 +57,7 @@ public abstract class GatheringEncoder extends ChannelDuplexHandler {
             return;
         }
         if (gathered == null) {
-            gathered = ctx.alloc().ioBuffer(INITIAL_CAPACITY);
+            gathered = ctx.alloc().ioBuffer(Math.min(WRITE_AT, Math.max(INITIAL_CAPACITY, lastSize + lastSize / 4)));
         }
         int mark = gathered.writerIndex();
         try {
@@ -126,6 +128,7 @@ public abstract class GatheringEncoder extends ChannelDuplexHandler {
         }
         ByteBuf out = gathered;
         gathered = null;
+        lastSize = out.readableBytes();
         if (promises.isEmpty()) {
             ctx.write(out, ctx.voidPromise());
             return;

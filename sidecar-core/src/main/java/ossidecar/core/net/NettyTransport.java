@@ -12,6 +12,7 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ResourceLeakDetector;
 
 /**
  * The proxies' socket transport: Netty's native epoll on Linux (fewer system calls and no
@@ -24,6 +25,18 @@ public final class NettyTransport {
     private static final boolean NATIVE = !Boolean.getBoolean("ossidecar.netty.nio") && Epoll.isAvailable();
 
     private NettyTransport() {
+    }
+
+    /**
+     * What a running sidecar sets before it starts: Netty's leak detector off, unless the
+     * operator asked for a level with {@code -Dio.netty.leakDetection.level}. At its default it
+     * samples buffers and records a stack trace for each sampled one: measured, one exception
+     * per six relayed AMQP messages (bench/results/amqp-profile.md). The tests run with it on.
+     */
+    public static void productionDefaults() {
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
     }
 
     /** For a new event loop group of a proxy. */
