@@ -24,7 +24,8 @@ import ossidecar.chaos.harness.RabbitCluster;
  * <p>Args: {@code [seconds per run (20)] [rounds (3)] [cases, comma-separated (all)] [--nio-too] [--jfr FILE]};
  * {@code --nio-too} adds the proxy on Java NIO (instead of native epoll) as a target;
  * {@code --baseline DIR} adds the proxy of an earlier build whose jars are in DIR (its
- * {@code sidecar/target/dist/lib}), to show what a change did in the same run;
+ * {@code sidecar/target/dist/lib}), to show what a change did in the same run; {@code --jvm-variant
+ * "OPTIONS"} adds this build's proxy in a JVM started with OPTIONS (heap and GC settings);
  * with {@code --jfr} the proxy's JVM records a Java Flight Recording (settings "profile") to FILE,
  * summarised into {@code amqp-profile.md} beside the results.
  */
@@ -38,6 +39,8 @@ public final class AmqpPerfBench {
     private static final String SIDECAR_NIO = "sidecar-nio";
     /** With {@code --baseline DIR}: the proxy of an earlier build (its jars in DIR), in the same rounds. */
     private static final String BASELINE = "sidecar-baseline";
+    /** With {@code --jvm-variant OPTIONS}: this build's proxy again, its JVM started with OPTIONS. */
+    private static final String VARIANT = "sidecar-jvm-variant";
     private static final Duration WARM_UP = Duration.ofSeconds(15);
 
     /** One PerfTest configuration. */
@@ -75,9 +78,12 @@ public final class AmqpPerfBench {
         Path jfr = null;
         boolean nioToo = false;
         Path baseline = null;
+        String variantOptions = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--nio-too")) {
                 nioToo = true;
+            } else if (args[i].equals("--jvm-variant")) {
+                variantOptions = args[++i];
             } else if (args[i].equals("--baseline")) {
                 baseline = Path.of(args[++i]).toAbsolutePath();
             } else if (args[i].equals("--jfr")) {
@@ -108,6 +114,9 @@ public final class AmqpPerfBench {
         if (baseline != null) {
             targets.add(BASELINE);
         }
+        if (variantOptions != null) {
+            targets.add(VARIANT);
+        }
         // the bench's own classes (AmqpProxyChild) before the earlier build's jars
         String baselineCp = baseline == null ? null : Path.of(AmqpProxyChild.class.getProtectionDomain()
                 .getCodeSource().getLocation().toURI()) + java.io.File.pathSeparator + baseline.resolve("*");
@@ -119,6 +128,9 @@ public final class AmqpPerfBench {
                      work.resolve("proxy-nio.log")) : null;
              ChildJvm baseProxy = baselineCp != null ? ChildJvm.start(AmqpProxyChild.class.getName(), baselineCp,
                      List.of(), List.of(Integer.toString(rabbit.amqpPort(1))), work.resolve("proxy-baseline.log")) : null;
+             ChildJvm variant = variantOptions != null ? ChildJvm.start(AmqpProxyChild.class.getName(),
+                     List.of(variantOptions.trim().split("\\s+")), List.of(Integer.toString(rabbit.amqpPort(1))),
+                     work.resolve("proxy-variant.log")) : null;
              Haproxy haproxy = Haproxy.start(work, new PortAllocator().allocate(), rabbit.amqpPort(1))) {
             Map<String, Integer> ports = new LinkedHashMap<>(Map.of("direct", rabbit.amqpPort(1),
                     "haproxy", haproxy.port(), "sidecar", proxy.port()));
@@ -130,6 +142,10 @@ public final class AmqpPerfBench {
             if (baseProxy != null) {
                 ports.put(BASELINE, baseProxy.port());
                 pids.put(BASELINE, baseProxy.pid());
+            }
+            if (variant != null) {
+                ports.put(VARIANT, variant.port());
+                pids.put(VARIANT, variant.pid());
             }
             // JIT compilation is not what a long-running proxy pays per message: every JVM gets
             // the first case once, unrecorded, before the rounds
@@ -149,7 +165,8 @@ public final class AmqpPerfBench {
             }
         }
         Files.createDirectories(results.toAbsolutePath().getParent());
-        String md = markdown(figures, machine, seconds, rounds, cases);
+        String md = markdown(figures, machine, seconds, rounds, cases)
+                + (variantOptions == null ? "" : "\n`" + VARIANT + "`: the proxy's JVM started with `" + variantOptions + "`.\n");
         Files.writeString(results, md, StandardCharsets.UTF_8);
         Files.writeString(Path.of(results.toString().replaceAll("\\.md$", "") + ".json"),
                 json(figures, machine, seconds, rounds), StandardCharsets.UTF_8);
